@@ -1,0 +1,78 @@
+# wegov: the two set-up commands are `make run` and `make test`.
+SHELL := /bin/bash
+# Development defaults; production sets DEBUG=false and a SECRET_KEY in its environment.
+export DEBUG ?= true
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The first interpreter that is Python >= 3.12. The machine's default python3
+# may be 3.11, with which pip would quietly install an older Django.
+PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 python3 \
+	$(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) \
+	$(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3) \
+	$(wildcard /usr/local/bin/python3.1[23]) $(wildcard /usr/bin/python3.1[23])
+FIND_PYTHON = for c in $(PYTHON_CANDIDATES); do \
+	if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$c"; break; fi; done
+
+.PHONY: run test venv install migrate messages compilemessages summit demo-accounts lint format check clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@py="$$($(FIND_PYTHON))"; \
+	if [ -z "$$py" ]; then \
+		echo "ERROR: wegov needs Python 3.12 or newer (Django 6.1). None was found." >&2; \
+		echo "Tried: $(PYTHON_CANDIDATES)" >&2; \
+		echo "Install python3.12 or python3.13, or run: make PYTHON=/path/to/python3.12 run" >&2; \
+		exit 1; \
+	fi; \
+	echo "Using $$py ($$("$$py" --version))"; \
+	"$$py" -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	# XStatic-Bootstrap ships only a source archive whose build needs setuptools' pkg_resources.
+	$(PIP) install -q "setuptools<81" wheel
+	$(PIP) install -q --no-build-isolation XStatic-Bootstrap==5.3.8.0
+	$(PIP) install -q -r requirements-dev.txt
+	@touch $@
+
+venv install: $(VENV)/.installed
+
+compilemessages: install
+	@if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages -v 0 --ignore=.venv; \
+	else echo "msgfmt not found: using the committed .mo files (apt-get install gettext to rebuild them)"; fi
+
+messages: install
+	$(MANAGE) makemessages -l ko -l en --ignore=.venv --ignore=node_modules --no-obsolete
+	$(MANAGE) makemessages -d djangojs -l ko -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
+
+migrate: install
+	$(MANAGE) migrate --noinput -v 0
+
+summit: migrate
+	$(MANAGE) load_summit
+
+demo-accounts: migrate
+	$(MANAGE) create_demo_accounts
+
+run: install compilemessages migrate summit demo-accounts
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install compilemessages
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: install
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,334 @@
+"""The programme of an edition of the summit: event, rooms, sessions, speakers,
+exhibitors and participating cities. Everything belongs to one Event so that the
+next General Assembly can run on the same site.
+
+Translated fields (title, description, ...) get `_ko` and `_en` columns from
+django-modeltranslation (see translation.py); reading `title` gives the active
+language and falls back to the other one when it is empty.
+"""
+
+import zoneinfo
+from datetime import date, datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from events.images import SafeImageField, image_upload_to
+from events.querysets import EventQuerySet, SessionQuerySet
+
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class SampleData(models.Model):
+    """Content invented for the demo rather than taken from the record.
+
+    Organisers see it flagged in the admin and replace it."""
+
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        help_text=_("Invented for the demo; not from the official record. Replace before publishing."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Event(SampleData):
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name for headings"), max_length=80, blank=True)
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    about = models.TextField(_("about the organisation"), blank=True)
+    organiser = models.CharField(_("organiser"), max_length=200, blank=True)
+    sponsor = models.CharField(_("official sponsor"), max_length=200, blank=True)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Seoul")
+    venue_name = models.CharField(_("venue"), max_length=200)
+    venue_address = models.CharField(_("venue address"), max_length=300, blank=True)
+    venue_directions = models.TextField(_("how to get there"), blank=True)
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Most attendees the event admits; empty for no limit.")
+    )
+    live_stream_url = models.URLField(_("live-stream address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_current = models.BooleanField(
+        _("current edition"), default=False, help_text=_("The edition the public site shows. Only one can be current.")
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name="one_current_event"),
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__isnull=True)
+                | Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="event_registration_window_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("events:home")
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def days(self) -> list[date]:
+        count = (self.end_date - self.start_date).days + 1
+        return [date.fromordinal(self.start_date.toordinal() + i) for i in range(count)]
+
+    def local(self, moment: datetime) -> datetime:
+        return timezone.localtime(moment, self.tz)
+
+    def registration_is_open(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return False
+        return True
+
+
+class Room(SampleData):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("event"))
+    name = models.CharField(_("name"), max_length=120)
+    location = models.CharField(_("where in the venue"), max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(_("seats"), null=True, blank=True)
+    checks_attendance = models.BooleanField(
+        _("checks attendance"), default=False, help_text=_("Staff check people in at this room's door.")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["event", "position", "name"]
+        constraints = [models.UniqueConstraint(fields=["event", "name"], name="room_name_unique_per_event")]
+
+    def __str__(self):
+        return self.name
+
+
+class SessionKind(models.Model):
+    """Opening ceremony, keynote, plenary, workshop, ... shared by all editions."""
+
+    slug = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    colour = models.CharField(
+        _("colour"), max_length=7, default="#1d4e89", help_text=_("A dark colour (white text on it), e.g. #1d4e89.")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("session kind")
+        verbose_name_plural = _("session kinds")
+        ordering = ["position", "slug"]
+
+    def __str__(self):
+        return self.name
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", _("Open to citizens")
+    DELEGATES = "delegates", _("Delegates only")
+
+
+class Session(SampleData):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("event"))
+    slug = models.SlugField(_("address name"), max_length=100, help_text=_("Used in the session's web address."))
+    kind = models.ForeignKey(SessionKind, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("kind"))
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    room = models.ForeignKey(
+        Room, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions", verbose_name=_("room")
+    )
+    audience = models.CharField(_("who may attend"), max_length=20, choices=Audience, default=Audience.PUBLIC)
+    booking_required = models.BooleanField(_("seats must be booked"), default=False)
+    capacity = models.PositiveIntegerField(
+        _("bookable seats"), null=True, blank=True, help_text=_("Required when seats must be booked.")
+    )
+    is_streamed = models.BooleanField(_("streamed live"), default=False)
+    stream_url = models.URLField(
+        _("live-stream address"), blank=True, help_text=_("Leave empty to use the event's live-stream address.")
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+    speakers = models.ManyToManyField(
+        "Speaker", through="SessionSpeaker", related_name="sessions", verbose_name=_("speakers")
+    )
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "room__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "slug"], name="session_slug_unique_per_event"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(booking_required=False) | Q(capacity__isnull=False),
+                name="booked_session_has_capacity",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:session", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.audience == Audience.PUBLIC
+
+    @property
+    def live_stream_url(self) -> str:
+        return self.stream_url or (self.event.live_stream_url if self.is_streamed else "")
+
+    @property
+    def booked_count(self) -> int:
+        """Confirmed bookings: read from the `booked` annotation when the query
+        made one (SessionQuerySet.with_booked_count), otherwise counted."""
+        if hasattr(self, "booked"):
+            return self.booked or 0
+        return booked_seats(self)
+
+    @property
+    def seats_left(self) -> int | None:
+        if not self.booking_required or self.capacity is None:
+            return None
+        return max(self.capacity - self.booked_count, 0)
+
+    def local_day(self) -> date:
+        return self.event.local(self.starts_at).date()
+
+
+def booked_seats(session: "Session") -> int:
+    """Seats taken in a session. The registration app provides the bookings; until
+    it is installed with them, nothing is booked."""
+    bookings = getattr(session, "bookings", None)
+    if bookings is None:
+        return 0
+    return bookings.filter(status="confirmed").count()
+
+
+class Speaker(SampleData):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="speakers", verbose_name=_("event"))
+    slug = models.SlugField(_("address name"), max_length=100)
+    name = models.CharField(_("name"), max_length=150)
+    title = models.CharField(_("job title"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = CountryField(_("country"), blank=True)
+    biography = models.TextField(_("biography"), blank=True)
+    photo = SafeImageField(_("photo"), upload_to=image_upload_to("speakers"), blank=True)
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["event", "name"]
+        constraints = [models.UniqueConstraint(fields=["event", "slug"], name="speaker_slug_unique_per_event")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("events:speakers") + f"#{self.slug}"
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in self.name.replace("-", " ").split() if p]
+        return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+
+class SpeakerRole(models.TextChoices):
+    KEYNOTE = "keynote", _("Keynote speaker")
+    PRESENTER = "presenter", _("Presenter")
+    MODERATOR = "moderator", _("Moderator")
+    PANELLIST = "panellist", _("Panellist")
+
+
+class SessionSpeaker(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="appearances")
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="appearances")
+    role = models.CharField(_("role"), max_length=20, choices=SpeakerRole, default=SpeakerRole.PRESENTER)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("speaker in session")
+        verbose_name_plural = _("speakers in session")
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["session", "speaker"], name="speaker_once_per_session")]
+
+    def __str__(self):
+        return f"{self.speaker} ({self.get_role_display()})"
+
+
+class ExhibitorKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    PAVILION = "pavilion", _("City pavilion")
+
+
+class Exhibitor(SampleData):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="exhibitors", verbose_name=_("event"))
+    slug = models.SlugField(_("address name"), max_length=100)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=ExhibitorKind, default=ExhibitorKind.COMPANY)
+    booth = models.CharField(_("booth"), max_length=40, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    logo = SafeImageField(_("logo"), upload_to=image_upload_to("logos"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("exhibitor")
+        verbose_name_plural = _("exhibitors")
+        ordering = ["event", "kind", "position", "name"]
+        constraints = [models.UniqueConstraint(fields=["event", "slug"], name="exhibitor_slug_unique_per_event")]
+
+    def __str__(self):
+        return self.name
+
+
+class CityRole(models.TextChoices):
+    CHAIR = "chair", _("Chair city")
+    VICE_CHAIR = "vice_chair", _("Vice-chair city")
+    MEMBER = "member", _("Member city")
+
+
+class ParticipatingCity(SampleData):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="cities", verbose_name=_("event"))
+    name = models.CharField(_("name"), max_length=120)
+    country = CountryField(_("country"))
+    role = models.CharField(_("role"), max_length=20, choices=CityRole, default=CityRole.MEMBER)
+    presents_best_practice = models.BooleanField(_("presents a best practice"), default=False)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("participating city")
+        verbose_name_plural = _("participating cities")
+        ordering = ["event", "position", "name"]
+        constraints = [models.UniqueConstraint(fields=["event", "name"], name="city_unique_per_event")]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,9 @@
+def home(request, **kwargs): raise NotImplementedError
+def programme(request, **kwargs): raise NotImplementedError
+def session_detail(request, **kwargs): raise NotImplementedError
+def speakers(request, **kwargs): raise NotImplementedError
+def exhibition(request, **kwargs): raise NotImplementedError
+def cities(request, **kwargs): raise NotImplementedError
+def about(request, **kwargs): raise NotImplementedError
+def venue(request, **kwargs): raise NotImplementedError
+def live(request, **kwargs): raise NotImplementedError

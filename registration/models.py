@@ -1,0 +1,1 @@
+"""Attendees, bookings and check-ins (see the registration issues)."""

@@ -1,0 +1,20 @@
+import pytest
+from django.db import connection
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    yield
+    translation.activate("ko")
+
+
+@pytest.fixture
+def requires_postgres(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: row locks do nothing on SQLite (make test with DATABASE_URL, as .ci/run does)")

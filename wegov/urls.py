@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from django.views.static import serve
+
+from wegov import views
+
+admin.site.site_header = "WeGO 2010"
+admin.site.site_title = "WeGO 2010"
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("register/", include("registration.urls")),
+    path("", include("events.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG or settings.TESTING:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler404 = "wegov.views.page_not_found"
+handler500 = "wegov.views.server_error"
