@@ -1,3 +1,279 @@
-def programme_ics(request, **kwargs): raise NotImplementedError
-def programme_json(request, **kwargs): raise NotImplementedError
-def session_ics(request, **kwargs): raise NotImplementedError
+"""Machine-readable programme: iCalendar feeds and a JSON document.
+
+The .ics feeds speak the language of the URL (/ko/ or /en/); the JSON carries both
+languages whatever the prefix. Each view runs a fixed number of queries."""
+
+from collections import defaultdict
+from datetime import UTC, datetime
+
+import icalendar
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from events.models import Event, Exhibitor, ParticipatingCity, Session, Speaker
+from events.queries import get_current_event
+
+# UIDs must never change, whatever host serves the feed: calendars use them to
+# update an event they already have instead of adding a copy.
+UID_DOMAIN = "wego2010.we-gov.org"
+PRODID = "-//WeGO//WeGO summit programme//EN"
+LICENCE = {
+    "id": "CC-BY-4.0",
+    "name": "Creative Commons Attribution 4.0 International",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+    "attribution": "WeGO / Seoul Metropolitan Government",
+}
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+# Reads ---------------------------------------------------------------------
+
+
+def _current_event_or_404() -> Event:
+    event = get_current_event()
+    if event is None:
+        raise Http404("No current event.")
+    return event
+
+
+def _programme_sessions(event: Event) -> QuerySet[Session]:
+    """Published sessions of an event with kind, room, speakers and booked seats: 2 queries."""
+    return Session.objects.published().for_event(event).with_details().with_booked_count()
+
+
+# iCalendar -----------------------------------------------------------------
+
+
+def session_uid(session: Session) -> str:
+    """A UID that stays the same for the life of the session (slugs, not ids)."""
+    return f"{session.event.slug}.{session.slug}@{UID_DOMAIN}"
+
+
+def _new_calendar(event: Event) -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.calendar_name = event.name  # NAME and X-WR-CALNAME
+    calendar.add("x-wr-timezone", event.time_zone)
+    if event.theme:
+        calendar.add("x-wr-caldesc", event.theme)
+    return calendar
+
+
+def _location(session: Session) -> str:
+    parts = [session.room.name if session.room else "", session.event.venue_name, session.event.venue_address]
+    return ", ".join(part for part in parts if part)
+
+
+def _description(session: Session, url: str) -> str:
+    lines = []
+    if session.description:
+        lines += [session.description, ""]
+    appearances = list(session.appearances.all())
+    if appearances:
+        lines.append(_("Speakers:"))
+        for appearance in appearances:
+            speaker = appearance.speaker
+            detail = ", ".join(part for part in [appearance.get_role_display(), speaker.organisation] if part)
+            lines.append(f"- {speaker.name} ({detail})")
+        lines.append("")
+    lines.append(url)
+    return "\n".join(lines)
+
+
+def _vevent(request: HttpRequest, session: Session, stamp: datetime) -> icalendar.Event:
+    event = session.event
+    url = request.build_absolute_uri(session.get_absolute_url())
+    vevent = icalendar.Event()
+    vevent.add("uid", session_uid(session))
+    vevent.add("dtstamp", stamp)
+    vevent.add("dtstart", event.local(session.starts_at))
+    vevent.add("dtend", event.local(session.ends_at))
+    vevent.add("summary", session.title)
+    vevent.add("description", _description(session, url))
+    location = _location(session)
+    if location:
+        vevent.add("location", location)
+    vevent.add("url", url)
+    vevent.add("categories", [session.kind.name])
+    vevent.add("status", "CONFIRMED")
+    return vevent
+
+
+def _ics_response(request: HttpRequest, event: Event, sessions, filename: str) -> HttpResponse:
+    calendar = _new_calendar(event)
+    stamp = timezone.now().astimezone(UTC).replace(microsecond=0)
+    for session in sessions:
+        calendar.add_component(_vevent(request, session, stamp))
+    # A VTIMEZONE for every TZID used (Asia/Seoul), generated from zoneinfo.
+    calendar.add_missing_timezones()
+    return HttpResponse(
+        calendar.to_ical(),
+        content_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": content_disposition_header(as_attachment=True, filename=filename)},
+    )
+
+
+@require_safe
+def programme_ics(request: HttpRequest) -> HttpResponse:
+    """The whole published programme of the current event."""
+    event = _current_event_or_404()
+    sessions = _programme_sessions(event)
+    return _ics_response(request, event, sessions, f"{event.slug}-{translation.get_language()}.ics")
+
+
+@require_safe
+def session_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    """One published session of the current event; 404 for an unknown slug."""
+    event = _current_event_or_404()
+    session = _programme_sessions(event).filter(slug=slug).first()
+    if session is None:
+        raise Http404("No such session.")
+    return _ics_response(request, event, [session], f"{event.slug}-{session.slug}.ics")
+
+
+# JSON ----------------------------------------------------------------------
+
+
+def _both(obj, field: str) -> dict[str, str]:
+    """A translated field in every language, each falling back to the other when empty."""
+    values = {code: getattr(obj, f"{field}_{code}") or "" for code in LANGUAGE_CODES}
+    fallback = next((value for value in values.values() if value), "")
+    return {code: value or fallback for code, value in values.items()}
+
+
+def _urls(request: HttpRequest, viewname: str, **kwargs) -> dict[str, str]:
+    urls = {}
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            urls[code] = request.build_absolute_uri(reverse(viewname, kwargs=kwargs or None))
+    return urls
+
+
+def _media_url(request: HttpRequest, image) -> str | None:
+    return request.build_absolute_uri(image.url) if image else None
+
+
+def _event_json(request: HttpRequest, event: Event) -> dict:
+    return {
+        "slug": event.slug,
+        "name": _both(event, "name"),
+        "theme": _both(event, "theme"),
+        "description": _both(event, "description"),
+        "organiser": _both(event, "organiser"),
+        "start_date": event.start_date,
+        "end_date": event.end_date,
+        "time_zone": event.time_zone,
+        "venue": {"name": _both(event, "venue_name"), "address": _both(event, "venue_address")},
+        "registration_opens_at": event.local(event.registration_opens_at) if event.registration_opens_at else None,
+        "registration_closes_at": event.local(event.registration_closes_at) if event.registration_closes_at else None,
+        "live_stream_url": event.live_stream_url or None,
+        "website": event.website or None,
+        "url": _urls(request, "events:home"),
+    }
+
+
+def _session_json(request: HttpRequest, session: Session) -> dict:
+    event = session.event
+    room = session.room
+    return {
+        "slug": session.slug,
+        "title": _both(session, "title"),
+        "description": _both(session, "description"),
+        "kind": {"slug": session.kind.slug, "name": _both(session.kind, "name")},
+        "start": event.local(session.starts_at).isoformat(),
+        "end": event.local(session.ends_at).isoformat(),
+        "room": _both(room, "name") if room else None,
+        "audience": session.audience,
+        "booking_required": session.booking_required,
+        "capacity": session.capacity,
+        "seats_left": session.seats_left,
+        "is_streamed": session.is_streamed,
+        "live_stream_url": session.live_stream_url or None,
+        "url": _urls(request, "events:session", slug=session.slug),
+        "ics": _urls(request, "events:session_ics", slug=session.slug),
+        "speakers": [
+            {
+                "slug": appearance.speaker.slug,
+                "name": _both(appearance.speaker, "name"),
+                "role": appearance.role,
+                "organisation": _both(appearance.speaker, "organisation"),
+            }
+            for appearance in session.appearances.all()
+        ],
+        "is_sample": session.is_sample,
+    }
+
+
+def _speaker_json(request: HttpRequest, speaker: Speaker, session_slugs: list[str]) -> dict:
+    return {
+        "slug": speaker.slug,
+        "name": _both(speaker, "name"),
+        "title": _both(speaker, "title"),
+        "organisation": _both(speaker, "organisation"),
+        "city": _both(speaker, "city"),
+        "country": speaker.country.code or None,
+        "biography": _both(speaker, "biography"),
+        "photo": _media_url(request, speaker.photo),
+        "sessions": session_slugs,
+        "is_sample": speaker.is_sample,
+    }
+
+
+def _exhibitor_json(request: HttpRequest, exhibitor: Exhibitor) -> dict:
+    return {
+        "slug": exhibitor.slug,
+        "name": _both(exhibitor, "name"),
+        "kind": exhibitor.kind,
+        "booth": exhibitor.booth,
+        "description": _both(exhibitor, "description"),
+        "logo": _media_url(request, exhibitor.logo),
+        "website": exhibitor.website or None,
+        "is_sample": exhibitor.is_sample,
+    }
+
+
+def _city_json(city: ParticipatingCity) -> dict:
+    return {
+        "name": _both(city, "name"),
+        "country": city.country.code,
+        "role": city.role,
+        "presents_best_practice": city.presents_best_practice,
+        "is_sample": city.is_sample,
+    }
+
+
+@require_safe
+def programme_json(request: HttpRequest) -> JsonResponse:
+    """The current event's published programme, speakers, exhibitors and cities in
+    Korean and English, with the data's licence. Six queries whatever the size."""
+    event = _current_event_or_404()
+    sessions = list(_programme_sessions(event))
+    slugs_by_speaker = defaultdict(list)
+    for session in sessions:
+        for appearance in session.appearances.all():
+            slugs_by_speaker[appearance.speaker_id].append(session.slug)
+    data = {
+        "licence": LICENCE,
+        "generated_at": event.local(timezone.now()).replace(microsecond=0).isoformat(),
+        "event": _event_json(request, event),
+        "sessions": [_session_json(request, session) for session in sessions],
+        "speakers": [
+            _speaker_json(request, speaker, slugs_by_speaker[speaker.pk])
+            for speaker in Speaker.objects.filter(event=event)
+        ],
+        "exhibitors": [_exhibitor_json(request, exhibitor) for exhibitor in Exhibitor.objects.filter(event=event)],
+        "cities": [_city_json(city) for city in ParticipatingCity.objects.filter(event=event)],
+    }
+    response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

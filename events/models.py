@@ -58,6 +58,9 @@ class Event(SampleData):
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Most attendees the event admits; empty for no limit.")
     )
+    seats_taken = models.PositiveIntegerField(
+        _("places taken"), default=0, editable=False, help_text=_("Kept by the registration service.")
+    )
     live_stream_url = models.URLField(_("live-stream address"), blank=True)
     website = models.URLField(_("website"), blank=True)
     is_current = models.BooleanField(
@@ -78,6 +81,10 @@ class Event(SampleData):
                 | Q(registration_closes_at__isnull=True)
                 | Q(registration_closes_at__gt=models.F("registration_opens_at")),
                 name="event_registration_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(seats_taken__lte=models.F("capacity")),
+                name="event_never_over_capacity",
             ),
         ]
 
@@ -172,6 +179,9 @@ class Session(SampleData):
         _("live-stream address"), blank=True, help_text=_("Leave empty to use the event's live-stream address.")
     )
     is_published = models.BooleanField(_("published"), default=True)
+    seats_booked = models.PositiveIntegerField(
+        _("seats booked"), default=0, editable=False, help_text=_("Kept by the registration service.")
+    )
     speakers = models.ManyToManyField(
         "Speaker", through="SessionSpeaker", related_name="sessions", verbose_name=_("speakers")
     )
@@ -188,6 +198,10 @@ class Session(SampleData):
             models.CheckConstraint(
                 condition=Q(booking_required=False) | Q(capacity__isnull=False),
                 name="booked_session_has_capacity",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(seats_booked__lte=models.F("capacity")),
+                name="session_never_overbooked",
             ),
         ]
 
@@ -207,29 +221,20 @@ class Session(SampleData):
 
     @property
     def booked_count(self) -> int:
-        """Confirmed bookings: read from the `booked` annotation when the query
-        made one (SessionQuerySet.with_booked_count), otherwise counted."""
-        if hasattr(self, "booked"):
-            return self.booked or 0
-        return booked_seats(self)
+        return self.seats_booked
 
     @property
     def seats_left(self) -> int | None:
         if not self.booking_required or self.capacity is None:
             return None
-        return max(self.capacity - self.booked_count, 0)
+        return max(self.capacity - self.seats_booked, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.seats_left == 0
 
     def local_day(self) -> date:
         return self.event.local(self.starts_at).date()
-
-
-def booked_seats(session: "Session") -> int:
-    """Seats taken in a session. The registration app provides the bookings; until
-    it is installed with them, nothing is booked."""
-    bookings = getattr(session, "bookings", None)
-    if bookings is None:
-        return 0
-    return bookings.filter(status="confirmed").count()
 
 
 class Speaker(SampleData):

@@ -1,9 +1,169 @@
-def home(request, **kwargs): raise NotImplementedError
-def programme(request, **kwargs): raise NotImplementedError
-def session_detail(request, **kwargs): raise NotImplementedError
-def speakers(request, **kwargs): raise NotImplementedError
-def exhibition(request, **kwargs): raise NotImplementedError
-def cities(request, **kwargs): raise NotImplementedError
-def about(request, **kwargs): raise NotImplementedError
-def venue(request, **kwargs): raise NotImplementedError
-def live(request, **kwargs): raise NotImplementedError
+"""The public pages. Thin: each reads through events.queries and renders.
+
+Every page renders without a current event (an empty site) with a friendly
+message instead of a server error."""
+
+from datetime import date
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from events import queries
+from events.models import Event
+
+
+def current_event(request) -> Event | None:
+    """The current edition, read once per request (shared with the context processor)."""
+    if not hasattr(request, "_current_event"):
+        request._current_event = queries.get_current_event()
+    return request._current_event
+
+
+class EventPageView(TemplateView):
+    """A read page about the current event; `no_event.html` when there is none."""
+
+    def get(self, request, *args, **kwargs):
+        self.event = current_event(request)
+        if self.event is None:
+            return render(request, "events/no_event.html", {"event": None})
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(event=self.event, **self.page_context(self.event), **kwargs)
+
+    def page_context(self, event: Event) -> dict:
+        return {}
+
+
+class HomeView(EventPageView):
+    template_name = "events/home.html"
+
+    def page_context(self, event):
+        moment = timezone.now()
+        return {
+            "now": event.local(moment),
+            "now_and_next": queries.now_and_next(event, moment),
+            "highlights": queries.highlights_for(event),
+        }
+
+
+def _parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+class ProgrammeView(EventPageView):
+    """One tab per day (?day=YYYY-MM-DD), filter by kind (?kind=<slug>).
+
+    Unknown values are ignored with a note, never an error."""
+
+    template_name = "events/programme.html"
+
+    def page_context(self, event):
+        index = queries.programme_index(event)
+        tabs = queries.programme_tabs(event, index)
+        kinds = list(queries.programme_kinds(event))
+        notices = []
+
+        kind_slug = self.request.GET.get("kind", "")
+        kind = next((k for k in kinds if k.slug == kind_slug), None)
+        if kind_slug and kind is None:
+            notices.append(_("There are no sessions of that kind: showing all kinds."))
+
+        day_value = self.request.GET.get("day", "")
+        day = _parse_day(day_value)
+        if day not in tabs:
+            if day_value:
+                notices.append(_("That day is not in the programme: showing the programme of another day."))
+            day = queries.default_programme_day(event, index, kind, timezone.now())
+
+        sessions = list(queries.programme_for(event, day=day, kind=kind))
+        return {
+            "tabs": tabs,
+            "day": day,
+            "kinds": kinds,
+            "kind": kind,
+            "kind_days": index.days_with(kind),
+            "sessions": sessions,
+            "slots": queries.time_slots(sessions),
+            "notices": notices,
+        }
+
+
+class SessionView(EventPageView):
+    template_name = "events/session.html"
+
+    def page_context(self, event):
+        session = queries.session_for(event, self.kwargs["slug"])
+        if session is None:
+            raise Http404("No such session")
+        return {"session": session, "day": event.local(session.starts_at).date()}
+
+    def get(self, request, *args, **kwargs):
+        if current_event(request) is None:
+            raise Http404("No current event")
+        return super().get(request, *args, **kwargs)
+
+
+class SpeakersView(EventPageView):
+    template_name = "events/speakers.html"
+
+    def page_context(self, event):
+        return {"speakers": list(queries.speakers_for(event))}
+
+
+class ExhibitionView(EventPageView):
+    template_name = "events/exhibition.html"
+
+    def page_context(self, event):
+        return {"exhibition": queries.exhibition_for(event)}
+
+
+class CitiesView(EventPageView):
+    template_name = "events/cities.html"
+
+    def page_context(self, event):
+        cities = list(queries.cities_for(event))
+        return {
+            "cities": cities,
+            "groups": queries.city_groups(cities),
+            "best_practice": [c for c in cities if c.presents_best_practice],
+            "countries": len({c.country.code for c in cities}),
+        }
+
+
+class AboutView(EventPageView):
+    template_name = "events/about.html"
+
+    def page_context(self, event):
+        return {"figures": queries.figures_for(event)}
+
+
+class VenueView(EventPageView):
+    template_name = "events/venue.html"
+
+    def page_context(self, event):
+        return {"rooms": list(queries.rooms_for(event))}
+
+
+class LiveView(EventPageView):
+    template_name = "events/live.html"
+
+    def page_context(self, event):
+        return {"streamed": list(queries.streamed_sessions(event))}
+
+
+home = HomeView.as_view()
+programme = ProgrammeView.as_view()
+session_detail = SessionView.as_view()
+speakers = SpeakersView.as_view()
+exhibition = ExhibitionView.as_view()
+cities = CitiesView.as_view()
+about = AboutView.as_view()
+venue = VenueView.as_view()
+live = LiveView.as_view()

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
+    "phonenumber_field",
     "events",
     "registration",
 ]
@@ -142,6 +143,10 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 24_000_000)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Phone numbers typed without a country code are Korean; stored as E.164 (+82...).
+PHONENUMBER_DEFAULT_REGION = "KR"
+PHONENUMBER_DB_FORMAT = "E164"
+
 # E-mail
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -156,6 +161,10 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "WeGO 2010 <noreply@we-gov.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Mail goes through the outbox (registration.outbox); after a commit the server
+# tries to send it at once, and `manage.py send_outbox` retries what failed.
+OUTBOX_SEND_ON_COMMIT = env_bool("OUTBOX_SEND_ON_COMMIT", True)
 
 # The public address of the site, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,0 +1,67 @@
+"""Template helpers for the public pages: language switch, dates, hosts."""
+
+from datetime import date
+from urllib.parse import urlsplit
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.formats import date_format
+from django.utils.translation import get_language, pgettext
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def translated_path(context, language: str) -> str:
+    """The page being shown, in another language (query string kept).
+
+    Pages that do not resolve (a 404) keep their path with the language prefix swapped."""
+    request = context.get("request")
+    if request is None:
+        return f"/{language}/"
+    path = request.get_full_path()
+    translated = translate_url(path, language)
+    if translated != path:
+        return translated
+    current = get_language() or settings.LANGUAGE_CODE
+    prefix = f"/{current}/"
+    if path.startswith(prefix):
+        return f"/{language}/" + path.removeprefix(prefix)
+    return f"/{language}/"
+
+
+@register.filter
+def event_time_zone(event) -> str:
+    """The event's time zone, or the site's when there is no event (for {% timezone %})."""
+    return getattr(event, "time_zone", "") or settings.TIME_ZONE
+
+
+@register.simple_tag
+def date_range(start: date, end: date) -> str:
+    """"6–8 September 2010"; the formats are translatable (Korean: "2010년 9월 6일–8일")."""
+    if start == end:
+        return date_format(start, "DATE_FORMAT")
+    if (start.year, start.month) == (end.year, end.month):
+        first = date_format(start, pgettext("first day of a date range in one month", "j"))
+        last = date_format(end, pgettext("last day of a date range in one month", "j F Y"))
+    elif start.year == end.year:
+        first = date_format(start, pgettext("first day of a date range in one year", "j F"))
+        last = date_format(end, pgettext("last day of a date range in one year", "j F Y"))
+    else:
+        first = date_format(start, "DATE_FORMAT")
+        last = date_format(end, "DATE_FORMAT")
+    return pgettext("date range", "%(first)s–%(last)s") % {"first": first, "last": last}
+
+
+@register.filter
+def day_label(day: date) -> str:
+    """A programme day, e.g. "Mon 6 September" (Korean: "9월 6일 (월)")."""
+    return date_format(day, pgettext("programme day", "D j F"))
+
+
+@register.filter
+def hostname(url: str) -> str:
+    """The host of a web address, for link text ("tv.seoul.go.kr")."""
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.")
