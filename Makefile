@@ -76,3 +76,28 @@ check: install
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+# The end-to-end browser tests alone; they fail (not skip) without /usr/bin/chromium.
+.PHONY: e2e
+e2e: install compilemessages
+	WEGOV_E2E=required $(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+
+# The outbox worker: sends queued e-mail and retries what failed (Ctrl-C stops it).
+.PHONY: outbox
+outbox: migrate
+	$(MANAGE) send_outbox
+
+# Fonts for the PDF badges: Hangul needs a TrueType font (Debian fonts-nanum; see registration/badges.py).
+# Installs it when run as root with apt-get; otherwise only warns (badges still print, without Hangul).
+.PHONY: fonts
+fonts:
+	@if ls /usr/share/fonts/truetype/nanum/NanumGothic*.ttf >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing fonts-nanum for Korean names on badges"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum >/dev/null 2>&1 \
+		|| { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum >/dev/null; } \
+		|| echo "WARNING: could not install fonts-nanum: Korean names on badges will not print." >&2; \
+	else \
+		echo "WARNING: no NanumGothic font: Korean names on badges need the Debian package fonts-nanum" >&2; \
+		echo "         (sudo apt-get install fonts-nanum), or set BADGE_FONT_PATHS to a Korean .ttf font." >&2; \
+	fi

@@ -3,13 +3,11 @@
 The .ics feeds speak the language of the URL (/ko/ or /en/); the JSON carries both
 languages whatever the prefix. Each view runs a fixed number of queries."""
 
-from collections import defaultdict
 from datetime import UTC, datetime
 
 import icalendar
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from events.models import Event, Exhibitor, ParticipatingCity, Session, Speaker
-from events.queries import get_current_event
+from events.queries import cities_for, exhibitors_for, get_current_event, programme_for, session_for, speakers_for
 
 # UIDs must never change, whatever host serves the feed: calendars use them to
 # update an event they already have instead of adding a copy.
@@ -33,19 +31,11 @@ LICENCE = {
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
-# Reads ---------------------------------------------------------------------
-
-
 def _current_event_or_404() -> Event:
     event = get_current_event()
     if event is None:
         raise Http404("No current event.")
     return event
-
-
-def _programme_sessions(event: Event) -> QuerySet[Session]:
-    """Published sessions of an event with kind, room, speakers and booked seats: 2 queries."""
-    return Session.objects.published().for_event(event).with_details().with_booked_count()
 
 
 # iCalendar -----------------------------------------------------------------
@@ -86,6 +76,8 @@ def _description(session: Session, url: str) -> str:
             detail = ", ".join(part for part in [appearance.get_role_display(), speaker.organisation] if part)
             lines.append(f"- {speaker.name} ({detail})")
         lines.append("")
+    if session.live_stream_url:
+        lines.append(_("Live stream: %(url)s") % {"url": session.live_stream_url})
     lines.append(url)
     return "\n".join(lines)
 
@@ -127,7 +119,7 @@ def _ics_response(request: HttpRequest, event: Event, sessions, filename: str) -
 def programme_ics(request: HttpRequest) -> HttpResponse:
     """The whole published programme of the current event."""
     event = _current_event_or_404()
-    sessions = _programme_sessions(event)
+    sessions = programme_for(event)
     return _ics_response(request, event, sessions, f"{event.slug}-{translation.get_language()}.ics")
 
 
@@ -135,7 +127,7 @@ def programme_ics(request: HttpRequest) -> HttpResponse:
 def session_ics(request: HttpRequest, slug: str) -> HttpResponse:
     """One published session of the current event; 404 for an unknown slug."""
     event = _current_event_or_404()
-    session = _programme_sessions(event).filter(slug=slug).first()
+    session = session_for(event, slug)
     if session is None:
         raise Http404("No such session.")
     return _ics_response(request, event, [session], f"{event.slug}-{session.slug}.ics")
@@ -214,7 +206,7 @@ def _session_json(request: HttpRequest, session: Session) -> dict:
     }
 
 
-def _speaker_json(request: HttpRequest, speaker: Speaker, session_slugs: list[str]) -> dict:
+def _speaker_json(request: HttpRequest, speaker: Speaker) -> dict:
     return {
         "slug": speaker.slug,
         "name": _both(speaker, "name"),
@@ -224,7 +216,7 @@ def _speaker_json(request: HttpRequest, speaker: Speaker, session_slugs: list[st
         "country": speaker.country.code or None,
         "biography": _both(speaker, "biography"),
         "photo": _media_url(request, speaker.photo),
-        "sessions": session_slugs,
+        "sessions": [appearance.session.slug for appearance in speaker.appearances.all()],
         "is_sample": speaker.is_sample,
     }
 
@@ -255,25 +247,21 @@ def _city_json(city: ParticipatingCity) -> dict:
 @require_safe
 def programme_json(request: HttpRequest) -> JsonResponse:
     """The current event's published programme, speakers, exhibitors and cities in
-    Korean and English, with the data's licence. Six queries whatever the size."""
+    Korean and English, with the data's licence. Seven queries whatever the size.
+
+    Built in the default language whatever the URL prefix, so that /ko/ and /en/
+    give the same document (lists sorted by name sort the same way)."""
     event = _current_event_or_404()
-    sessions = list(_programme_sessions(event))
-    slugs_by_speaker = defaultdict(list)
-    for session in sessions:
-        for appearance in session.appearances.all():
-            slugs_by_speaker[appearance.speaker_id].append(session.slug)
-    data = {
-        "licence": LICENCE,
-        "generated_at": event.local(timezone.now()).replace(microsecond=0).isoformat(),
-        "event": _event_json(request, event),
-        "sessions": [_session_json(request, session) for session in sessions],
-        "speakers": [
-            _speaker_json(request, speaker, slugs_by_speaker[speaker.pk])
-            for speaker in Speaker.objects.filter(event=event)
-        ],
-        "exhibitors": [_exhibitor_json(request, exhibitor) for exhibitor in Exhibitor.objects.filter(event=event)],
-        "cities": [_city_json(city) for city in ParticipatingCity.objects.filter(event=event)],
-    }
+    with translation.override(settings.LANGUAGE_CODE):
+        data = {
+            "licence": LICENCE,
+            "generated_at": event.local(timezone.now()).replace(microsecond=0).isoformat(),
+            "event": _event_json(request, event),
+            "sessions": [_session_json(request, session) for session in programme_for(event)],
+            "speakers": [_speaker_json(request, speaker) for speaker in speakers_for(event)],
+            "exhibitors": [_exhibitor_json(request, exhibitor) for exhibitor in exhibitors_for(event)],
+            "cities": [_city_json(city) for city in cities_for(event)],
+        }
     response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Access-Control-Allow-Origin"] = "*"
     return response

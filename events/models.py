@@ -38,7 +38,27 @@ class SampleData(models.Model):
         abstract = True
 
 
-class Event(SampleData):
+class KeepsCounters(models.Model):
+    """Seat counters are changed only by the registration service, with F()
+    under a row lock. A plain save() of an object read earlier (the admin's
+    change form, the seed loader) must not write a stale count back."""
+
+    counter_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.attname not in self.counter_fields
+            ]
+        super().save(*args, **kwargs)
+
+
+class Event(KeepsCounters, SampleData):
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name for headings"), max_length=80, blank=True)
@@ -68,6 +88,7 @@ class Event(SampleData):
     )
 
     objects = EventQuerySet.as_manager()
+    counter_fields = ("seats_taken",)
 
     class Meta:
         verbose_name = _("event")
@@ -158,7 +179,7 @@ class Audience(models.TextChoices):
     DELEGATES = "delegates", _("Delegates only")
 
 
-class Session(SampleData):
+class Session(KeepsCounters, SampleData):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("event"))
     slug = models.SlugField(_("address name"), max_length=100, help_text=_("Used in the session's web address."))
     kind = models.ForeignKey(SessionKind, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("kind"))
@@ -187,6 +208,7 @@ class Session(SampleData):
     )
 
     objects = SessionQuerySet.as_manager()
+    counter_fields = ("seats_booked",)
 
     class Meta:
         verbose_name = _("session")

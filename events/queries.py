@@ -65,14 +65,15 @@ def programme_tabs(event: Event, index: ProgrammeIndex) -> list[date]:
 
 
 def default_programme_day(event: Event, index: ProgrammeIndex, kind: SessionKind | None, moment: datetime) -> date:
-    """Today while the event runs, otherwise the first day with (matching) sessions."""
+    """Today while the event runs (or its next day with sessions), otherwise the
+    first day with sessions (of the kind filtered on)."""
     today = event.local(moment).date()
     candidates = index.days_with(kind)
-    if event.start_date <= today <= event.end_date and (today in candidates or not candidates):
-        return today
-    if candidates:
-        return candidates[0]
-    return event.start_date
+    if not candidates:
+        return today if event.start_date <= today <= event.end_date else event.start_date
+    if event.start_date <= today <= event.end_date:
+        return next((day for day in candidates if day >= today), candidates[0])
+    return candidates[0]
 
 
 def programme_kinds(event: Event) -> QuerySet[SessionKind]:
@@ -205,9 +206,7 @@ def exhibitors_for(event: Event) -> QuerySet[Exhibitor]:
 
 def exhibition_for(event: Event) -> Exhibition:
     exhibitors = list(exhibitors_for(event))
-    sessions = (
-        published_sessions(event).filter(kind__slug=KIND_EXHIBITION).select_related("room").order_by("starts_at")
-    )
+    sessions = published_sessions(event).filter(kind__slug=KIND_EXHIBITION).select_related("room").order_by("starts_at")
     return Exhibition(
         pavilions=[e for e in exhibitors if e.kind == ExhibitorKind.PAVILION],
         companies=[e for e in exhibitors if e.kind == ExhibitorKind.COMPANY],
@@ -218,7 +217,6 @@ def exhibition_for(event: Event) -> Exhibition:
 @dataclass(frozen=True)
 class CityGroup:
     role: str
-    label: str
     cities: list[ParticipatingCity]
 
 
@@ -229,12 +227,12 @@ def cities_for(event: Event) -> QuerySet[ParticipatingCity]:
 def city_groups(cities) -> list[CityGroup]:
     """Chair, vice-chairs, then members; empty groups left out."""
     cities = list(cities)
-    groups = [CityGroup(role, label, [c for c in cities if c.role == role]) for role, label in CityRole.choices]
+    groups = [CityGroup(role, [c for c in cities if c.role == role]) for role in CityRole.values]
     return [g for g in groups if g.cities]
 
 
 def streamed_sessions(event: Event) -> QuerySet[Session]:
-    return published_sessions(event).filter(is_streamed=True).select_related("kind", "room", "event")
+    return published_sessions(event).filter(is_streamed=True).with_details().order_by("starts_at", "pk")
 
 
 def rooms_for(event: Event) -> QuerySet[Room]:

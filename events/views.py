@@ -45,6 +45,7 @@ class HomeView(EventPageView):
         moment = timezone.now()
         return {
             "now": event.local(moment),
+            "days_to_go": (event.start_date - event.local(moment).date()).days,
             "now_and_next": queries.now_and_next(event, moment),
             "highlights": queries.highlights_for(event),
         }

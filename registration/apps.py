@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class RegistrationConfig(AppConfig):
     name = "registration"
     verbose_name = _("Registration")
+
+    def ready(self):
+        from registration.roles import ensure_groups_after_migrate
+
+        # The staff groups exist after every `migrate`, including the test database's.
+        post_migrate.connect(ensure_groups_after_migrate, sender=self, dispatch_uid="registration.ensure_groups")

@@ -6,12 +6,16 @@ is sent only after that transaction commits.
 fails stays queued; `manage.py send_outbox` retries it with exponential back-off
 until it is sent or has used MAX_ATTEMPTS, when it is marked failed for an
 organiser to see in the admin. Several workers may run: each claims rows with
-SELECT ... FOR UPDATE SKIP LOCKED.
+SELECT ... FOR UPDATE OF the outbox table only, SKIP LOCKED (locking the joined
+registration and event rows too is refused by PostgreSQL for the nullable join,
+and would block, or be skipped by, registrations holding the event lock).
 """
 
 import logging
+import threading
 from datetime import timedelta
 
+from django import db
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -35,8 +39,29 @@ def queue(*, kind: str, registration: Registration | None = None, to_email: str 
         context=context or {},
     )
     if getattr(settings, "OUTBOX_SEND_ON_COMMIT", True):
-        transaction.on_commit(lambda: deliver_by_id(mail.pk))
+        # robust: a failure here is logged, never raised into the request that
+        # has just committed the registration; the worker retries the row.
+        transaction.on_commit(lambda: _send_soon(mail.pk), robust=True)
     return mail
+
+
+def _send_soon(mail_id: int) -> None:
+    """Send after commit: in a background thread so a slow mail server never
+    holds up the page (OUTBOX_SEND_IN_THREAD), or right here (tests). If the
+    process dies first, the row is still queued and the worker sends it."""
+    if not getattr(settings, "OUTBOX_SEND_IN_THREAD", False):
+        deliver_by_id(mail_id)
+        return
+
+    def run():
+        try:
+            deliver_by_id(mail_id)
+        except Exception:
+            logger.exception("Sending mail %s after commit failed; the worker will retry it", mail_id)
+        finally:
+            db.connection.close()
+
+    threading.Thread(target=run, name=f"outbox-{mail_id}", daemon=True).start()
 
 
 def backoff(attempts: int) -> timedelta:
@@ -48,7 +73,7 @@ def deliver_by_id(mail_id: int) -> bool:
     """Claim one queued mail and try to send it; True if it went out."""
     with transaction.atomic():
         mail = (
-            OutgoingMail.objects.select_for_update(skip_locked=True)
+            OutgoingMail.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=mail_id, status=MailStatus.QUEUED)
             .select_related("registration__event")
             .first()
@@ -65,7 +90,7 @@ def deliver_due(*, limit: int = 50, now=None) -> tuple[int, int]:
     while True:
         with transaction.atomic():
             batch = list(
-                OutgoingMail.objects.select_for_update(skip_locked=True)
+                OutgoingMail.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(status=MailStatus.QUEUED, next_attempt_at__lte=now)
                 .select_related("registration__event")
                 .order_by("next_attempt_at", "pk")[:limit]

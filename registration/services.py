@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +60,19 @@ class Outcome:
 def bookable_sessions(event: Event):
     """Sessions a person may choose at registration: published, seats booked."""
     return Session.objects.published().for_event(event).filter(booking_required=True).select_related("room", "kind")
+
+
+def same_address(event: Event, email: str):
+    """The event's registrations with this e-mail address, compared as the
+    unique constraint compares them: LOWER on both sides (and not blank, so its
+    partial index serves the lookup). `email__iexact` compares with UPPER, which
+    differs for a few characters: the Kelvin sign lowers to "k" but upper-cases
+    to itself, so iexact missed the match and the insert hit the constraint."""
+    return (
+        Registration.objects.exclude(email="")
+        .alias(email_key=Lower("email"))
+        .filter(event=event, email_key=Lower(Value(email)))
+    )
 
 
 def check_session_choice(*, event: Event, category: str, sessions: list[Session]) -> None:
@@ -114,7 +128,7 @@ def register(
                 if earlier is not None:
                     return Outcome(registration=earlier, created=False)
             if email:
-                existing = Registration.objects.filter(event=event, email__iexact=email).first()
+                existing = same_address(event, email).first()
                 if existing is not None:
                     outbox.queue(kind=MailKind.EXISTING, registration=existing, to_email=email)
                     return Outcome(registration=existing, created=False)
@@ -142,7 +156,7 @@ def register(
         if submission_token:
             winner = Registration.objects.filter(submission_token=submission_token).first()
         if winner is None and email:
-            winner = Registration.objects.filter(event=event, email__iexact=email).first()
+            winner = same_address(event, email).first()
         if winner is None:
             raise
         return Outcome(registration=winner, created=False)
@@ -159,7 +173,7 @@ def change_sessions(*, registration: Registration, session_ids: list[int], now: 
         if registration.status in (Status.CANCELLED, Status.REJECTED):
             raise RegistrationError(_("This registration has been cancelled."), code="cancelled")
         current = {b.session_id: b for b in registration.bookings.exclude(status=BookingStatus.CANCELLED)}
-        wanted = set(session_ids)
+        wanted = {int(pk) for pk in session_ids}  # "12" from a form must match the booking's 12
         sessions = _lock_sessions(sorted(wanted | set(current)), event)
         chosen = [s for s in sessions if s.pk in wanted]
         check_session_choice(event=event, category=registration.category, sessions=chosen)
@@ -211,6 +225,18 @@ def approve(*, registration: Registration) -> Registration:
         if registration.email:
             outbox.queue(kind=MailKind.APPROVED, registration=registration)
     return registration
+
+
+def fill_free_places(*, event: Event, now: datetime | None = None) -> None:
+    """Give free places and seats to the people waiting, e.g. after an
+    organiser raised a capacity. Promoted people are e-mailed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        _promote_event_waitlist(event, now)
+        waiting = Booking.objects.filter(session__event=event, status=BookingStatus.WAITLISTED)
+        for session in _lock_sessions(waiting.values_list("session_id", flat=True).distinct(), event):
+            _promote_session_waitlist(session, now)
 
 
 # Internals -------------------------------------------------------------------

@@ -6,4 +6,13 @@ app_name = "registration"
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("sent/", views.sent, name="sent"),
+    path("lost/", views.lost, name="lost"),
+    path("lost/sent/", views.lost_sent, name="lost_sent"),
+    # The private pages of one registration: the link in its e-mails.
+    path("manage/<str:secret>/", views.manage, name="manage"),
+    path("manage/<str:secret>/details/", views.manage_details, name="manage_details"),
+    path("manage/<str:secret>/sessions/", views.manage_sessions, name="manage_sessions"),
+    path("manage/<str:secret>/cancel/", views.cancel, name="cancel"),
+    path("manage/<str:secret>/ticket.png", views.ticket_png, name="ticket_png"),
 ]

@@ -1,6 +1,306 @@
-from django.shortcuts import render
+"""The public registration pages: the form, the "check your e-mail" page, the
+private manage page (see, change, cancel, ticket) and the "lost my link" page.
+
+Thin: forms check the shape of what was typed, registration.services enforces
+the rules (a RegistrationError becomes a form error), registration.antiabuse
+keeps robots out. Every write is followed by a redirect (POST/redirect/GET).
+"""
+
+import functools
+import logging
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from events.models import Event
+from events.queries import get_current_event
+from registration import antiabuse, outbox, services, tickets
+from registration.errors import RegistrationError
+from registration.forms import DetailsForm, LostLinkForm, RegistrationForm, SessionsForm
+from registration.models import BookingStatus, MailKind, Registration, Status
+
+logger = logging.getLogger(__name__)
+
+# The address typed in the last form, shown on the page that follows it.
+SENT_SESSION_KEY = "registration_sent_to"
+LOST_SESSION_KEY = "registration_lost_for"
+ENDED = (Status.CANCELLED, Status.REJECTED)
 
 
+def mark_private(response: HttpResponse) -> HttpResponse:
+    """A page whose address holds a secret or that shows personal data: never
+    stored by a cache, never sent on as a referrer, never indexed."""
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def private(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return mark_private(view(request, *args, **kwargs))
+
+    return wrapped
+
+
+# The registration form ------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
 def start(request):
-    """Registration opens with the pre-registration feature; until then, say so."""
-    return render(request, "registration/opens_soon.html")
+    """The registration form while registration is open; otherwise when it opens or closed."""
+    event = _current_event(request)
+    if not event.registration_is_open():
+        return _closed(request, event, status=403 if request.method == "POST" else 200)
+    if request.method == "POST":
+        return _submit(request, event)
+    return _form_page(request, event, RegistrationForm(event=event), stamp=antiabuse.new_stamp())
+
+
+def _submit(request, event: Event) -> HttpResponse:
+    throttle = antiabuse.hit_client(request, "register")
+    if not throttle.allowed:
+        return _too_many(request, throttle)
+    check = antiabuse.check_submission(request.POST)
+    if check.verdict == antiabuse.Verdict.REFUSED:
+        return _refused(request, check)
+    form = RegistrationForm(request.POST, event=event)
+    stamp = request.POST[antiabuse.STAMP_FIELD]
+    is_valid = form.is_valid()
+    if check.verdict == antiabuse.Verdict.TOO_FAST:
+        # Show the form again once, with what was typed; a person sends it again.
+        warned = antiabuse.warned_marker(check.token)
+        return _form_page(request, event, form, stamp=stamp, warned=warned, too_fast=True)
+    if not is_valid:
+        return _form_page(request, event, form, stamp=stamp)
+    try:
+        services.register(
+            event=event,
+            person=form.person(),
+            session_ids=form.session_ids(),
+            news_consent=form.cleaned_data["news_consent"],
+            submission_token=check.token,
+        )
+    except RegistrationError as err:
+        if err.code == "closed":
+            return _closed(request, event, status=403)
+        form.add_registration_error(err)
+        return _form_page(request, event, form, stamp=stamp)
+    # The same page whether the address was new or known: only the mail differs.
+    request.session[SENT_SESSION_KEY] = form.cleaned_data["email"]
+    return redirect("registration:sent")
+
+
+def _form_page(request, event, form, *, stamp: str, warned: str = "", too_fast: bool = False) -> HttpResponse:
+    context = {
+        "event": event,
+        "form": form,
+        "stamp": stamp,
+        "warned": warned,
+        "too_fast": too_fast,
+        "stamp_field": antiabuse.STAMP_FIELD,
+        "warned_field": antiabuse.WARNED_FIELD,
+        "honeypot_field": antiabuse.HONEYPOT_FIELD,
+    }
+    response = render(request, "registration/register.html", context)
+    response["Cache-Control"] = "private, no-store"  # a page back in history gets a fresh form and token
+    return response
+
+
+@require_GET
+def sent(request):
+    """After submitting: "check your e-mail", identical for a new and a known address."""
+    email = request.session.get(SENT_SESSION_KEY, "")
+    return mark_private(render(request, "registration/sent.html", {"email": email}))
+
+
+# Lost link ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def lost(request):
+    """Enter an e-mail address; the private link is sent if a registration has it."""
+    event = _current_event(request)
+    form = LostLinkForm(request.POST or None)
+    if request.method == "POST":
+        throttle = antiabuse.hit_client(request, "lost")
+        if not throttle.allowed:
+            return _too_many(request, throttle)
+        if antiabuse.honeypot_filled(request.POST):
+            return _refused(request, antiabuse.Check(antiabuse.Verdict.REFUSED, reason="honeypot"))
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            _send_manage_link(event=event, email=email)
+            request.session[LOST_SESSION_KEY] = email
+            return redirect("registration:lost_sent")
+    context = {"event": event, "form": form, "honeypot_field": antiabuse.HONEYPOT_FIELD}
+    return render(request, "registration/lost.html", context)
+
+
+@require_GET
+def lost_sent(request):
+    email = request.session.get(LOST_SESSION_KEY, "")
+    return mark_private(render(request, "registration/lost_sent.html", {"email": email}))
+
+
+def _send_manage_link(*, event: Event, email: str) -> None:
+    """Queue the private link of the event's registration with this address, if
+    there is one (at most a few an hour to one address). Tells nobody which."""
+    if not antiabuse.hit("lost_email", email.casefold()).allowed:
+        return
+    with transaction.atomic():
+        registration = Registration.objects.filter(event=event, email__iexact=email).first()
+        if registration is not None:
+            outbox.queue(kind=MailKind.MANAGE_LINK, registration=registration, to_email=registration.email)
+
+
+# The private manage page ------------------------------------------------------------
+
+
+@private
+@require_GET
+def manage(request, secret):
+    return _manage_page(request, _registration(secret))
+
+
+@private
+@require_POST
+def manage_details(request, secret):
+    registration = _registration(secret)
+    if registration.status in ENDED:
+        return _ended(request, registration)
+    form = DetailsForm(request.POST, registration=registration)
+    if not form.is_valid():
+        return _manage_page(request, registration, details_form=form)
+    services.update_details(registration=registration, person=form.details())
+    messages.success(request, _("Your details have been saved."))
+    return redirect("registration:manage", secret=secret)
+
+
+@private
+@require_POST
+def manage_sessions(request, secret):
+    registration = _registration(secret)
+    if registration.status in ENDED:
+        return _ended(request, registration)
+    form = SessionsForm(request.POST, registration=registration, held=_held(registration))
+    if not form.is_valid():
+        return _manage_page(request, registration, sessions_form=form)
+    try:
+        outcome = services.change_sessions(registration=registration, session_ids=form.session_ids())
+    except RegistrationError as err:
+        form.add_registration_error(err)
+        return _manage_page(request, registration, sessions_form=form)
+    messages.success(request, _("Your session choices have been saved."))
+    for session in outcome.waitlisted_sessions:
+        messages.warning(
+            request,
+            _("“%(title)s” is full: you are on its waiting list and get the first seat that frees up.")
+            % {"title": session.title},
+        )
+    return redirect("registration:manage", secret=secret)
+
+
+@private
+@require_http_methods(["GET", "POST"])
+def cancel(request, secret):
+    """Ask to confirm; cancel on POST (frees the seats, promotes the waiting lists)."""
+    registration = _registration(secret)
+    if registration.status in ENDED:
+        return _ended(request, registration)
+    if request.method == "POST":
+        services.cancel(registration=registration)
+        messages.success(request, _("Your registration has been cancelled. We have sent you a confirmation."))
+        return redirect("registration:manage", secret=secret)
+    return render(request, "registration/cancel.html", {"event": registration.event, "registration": registration})
+
+
+@private
+@require_GET
+def ticket_png(request, secret):
+    registration = _registration(secret)
+    if registration.status in ENDED:
+        raise Http404
+    response = HttpResponse(tickets.ticket_png(registration), content_type="image/png")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"wego-ticket-{registration.code}.png"
+    )
+    return response
+
+
+def _manage_page(request, registration: Registration, *, details_form=None, sessions_form=None) -> HttpResponse:
+    bookings = list(
+        registration.bookings.exclude(status=BookingStatus.CANCELLED)
+        .select_related("session__room")
+        .order_by("session__starts_at", "pk")
+    )
+    active = registration.status not in ENDED
+    context = {"event": registration.event, "registration": registration, "bookings": bookings, "active": active}
+    if active:
+        held = {booking.session_id: booking.status for booking in bookings}
+        sessions_form = sessions_form or SessionsForm(registration=registration, held=held)
+        context.update(
+            qr_svg=mark_safe(tickets.qr_svg(registration)),  # noqa: S308 - markup written by segno
+            details_form=details_form or DetailsForm(registration=registration),
+            sessions_form=sessions_form,
+            offers_sessions=bool(bookings or sessions_form.errors) or sessions_form.fields["sessions"].queryset.exists(),
+        )
+    return render(request, "registration/manage.html", context)
+
+
+def _ended(request, registration: Registration) -> HttpResponse:
+    messages.info(request, _("This registration has been cancelled, so it can no longer be changed."))
+    return redirect("registration:manage", secret=registration.manage_secret)
+
+
+def _registration(secret: str) -> Registration:
+    registration = Registration.objects.select_related("event").filter(manage_secret=secret).first()
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def _held(registration: Registration) -> dict[int, str]:
+    bookings = registration.bookings.exclude(status=BookingStatus.CANCELLED)
+    return dict(bookings.values_list("session_id", "status"))
+
+
+# Shared ---------------------------------------------------------------------------------
+
+
+def _current_event(request) -> Event:
+    event = getattr(request, "_current_event", None) or get_current_event()
+    if event is None:
+        raise Http404
+    request._current_event = event  # the context processor reuses it
+    return event
+
+
+def _closed(request, event: Event, *, status: int) -> HttpResponse:
+    now = timezone.now()
+    context = {
+        "event": event,
+        "not_yet_open": bool(event.registration_opens_at and now < event.registration_opens_at),
+        "event_over": event.local(now).date() > event.end_date,
+    }
+    return render(request, "registration/closed.html", context, status=status)
+
+
+def _refused(request, check: antiabuse.Check) -> HttpResponse:
+    logger.info("Registration form refused: %s", check.reason)
+    return render(request, "registration/refused.html", {"reason": check.reason}, status=400)
+
+
+def _too_many(request, throttle: antiabuse.Throttle) -> HttpResponse:
+    minutes = max(1, -(-throttle.retry_after // 60))
+    response = render(request, "registration/too_many.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(throttle.retry_after)
+    return response

@@ -18,3 +18,8 @@ def _reset_language():
 def requires_postgres(db):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: row locks do nothing on SQLite (make test with DATABASE_URL, as .ci/run does)")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

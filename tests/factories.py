@@ -113,3 +113,20 @@ class ParticipatingCityFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"City {n}")
     name_ko = factory.Sequence(lambda n: f"도시 {n}")
     country = "DE"
+
+
+class WorkshopFactory(SessionFactory):
+    """A session whose seats are booked at registration (the 8 September workshops)."""
+
+    booking_required = True
+    capacity = 30
+
+
+class PersonFactory(factory.DictFactory):
+    """The personal details registration.services.register takes, as a dict."""
+
+    name = factory.Sequence(lambda n: f"Attendee {n}")
+    email = factory.Sequence(lambda n: f"attendee{n}@example.org")
+    country = "KR"
+    language = "en"
+    category = "citizen"

@@ -165,6 +165,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Mail goes through the outbox (registration.outbox); after a commit the server
 # tries to send it at once, and `manage.py send_outbox` retries what failed.
 OUTBOX_SEND_ON_COMMIT = env_bool("OUTBOX_SEND_ON_COMMIT", True)
+# ... in a background thread, so a slow mail server never holds up a page.
+OUTBOX_SEND_IN_THREAD = env_bool("OUTBOX_SEND_IN_THREAD", not TESTING)
 
 # The public address of the site, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -18,6 +18,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("register/", include("registration.urls")),
+    path("desk/", include("registration.desk.urls")),
     path("", include("events.urls")),
     prefix_default_language=True,
 )

@@ -39,7 +39,7 @@ def event_time_zone(event) -> str:
 
 @register.simple_tag
 def date_range(start: date, end: date) -> str:
-    """"6–8 September 2010"; the formats are translatable (Korean: "2010년 9월 6일–8일")."""
+    """ "6–8 September 2010"; the formats are translatable (Korean: "2010년 9월 6일–8일")."""
     if start == end:
         return date_format(start, "DATE_FORMAT")
     if (start.year, start.month) == (end.year, end.month):
@@ -56,8 +56,8 @@ def date_range(start: date, end: date) -> str:
 
 @register.filter
 def day_label(day: date) -> str:
-    """A programme day, e.g. "Mon 6 September" (Korean: "9월 6일 (월)")."""
-    return date_format(day, pgettext("programme day", "D j F"))
+    """A programme day from the locale's own formats: "9월 8일 (수)", "September 8 (Wed)"."""
+    return f"{date_format(day, 'MONTH_DAY_FORMAT')} ({date_format(day, 'D')})"
 
 
 @register.filter

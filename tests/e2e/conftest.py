@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import BrowserContext, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
 
 from events.models import Event
 from tests.e2e.helpers import ARTIFACTS, E2EPage
@@ -42,7 +42,6 @@ PHONE = {
     "has_touch": True,
 }
 LOCALES = {"ko": "ko-KR", "en": "en-GB"}
-CSP_REFUSAL = re.compile(r"Content Security Policy|Refused to", re.IGNORECASE)
 
 
 def e2e_required() -> bool:
@@ -51,7 +50,7 @@ def e2e_required() -> bool:
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+        if item.path.is_relative_to(Path(__file__).parent):
             item.add_marker(pytest.mark.e2e)
 
 
@@ -81,23 +80,15 @@ def browser():
 def new_page(request, browser, live_server):
     """Open a page in a fresh browser context: `new_page("en")`. Phone-sized unless
     context options (viewport=..., permissions=...) say otherwise. The page records
-    every request URL, JavaScript errors and Content-Security-Policy refusals."""
-    opened: list[tuple[str, E2EPage]] = []
+    every request URL, and as errors: server errors (5xx), JavaScript errors and
+    Content-Security-Policy refusals."""
+    opened: list[tuple[BrowserContext, E2EPage]] = []
 
     def make(lang: str = "ko", **context_options) -> E2EPage:
         context = browser.new_context(**{**PHONE, "locale": LOCALES[lang], **context_options})
         context.set_default_timeout(10_000)
         visit = E2EPage(page=context.new_page(), base_url=live_server.url)
-        context.on("request", lambda r: visit.requests.append(r.url))
-        visit.page.on("pageerror", lambda e: visit.errors.append(f"JavaScript error: {e}"))
-        visit.page.on(
-            "console",
-            lambda m: (
-                visit.errors.append(f"console {m.type}: {m.text}")
-                if m.type == "error" and CSP_REFUSAL.search(m.text)
-                else None
-            ),
-        )
+        visit.record(context)
         opened.append((context, visit))
         return visit
 
@@ -106,7 +97,7 @@ def new_page(request, browser, live_server):
     for number, (context, visit) in enumerate(opened):
         if getattr(request.node, "e2e_failed", False):
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            safe = re.sub(r"[^\w.-]+", "-", request.node.name)
+            safe = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")
             with contextlib.suppress(PlaywrightError):
                 visit.page.screenshot(path=ARTIFACTS / f"FAILED-{safe}-{number}.png", full_page=True)
         context.close()

@@ -8,24 +8,40 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, Response
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 # Addresses that never leave the browser.
 LOCAL_SCHEMES = {"data", "blob", "about"}
 BLOCKING_IMPACTS = ("serious", "critical")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
+POLICY_REFUSAL = re.compile(r"Content Security Policy|Refused to", re.IGNORECASE)
 
 
 @dataclass
 class E2EPage:
     """A browser page on the live server that remembers every request and every
-    error it saw (JavaScript errors, Content-Security-Policy refusals)."""
+    error it saw (server errors, JavaScript errors, Content-Security-Policy refusals)."""
 
     page: Page
     base_url: str
     requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+    def record(self, context: BrowserContext) -> None:
+        """Remember every request of the context and the errors its page reports."""
+        context.on("request", lambda request: self.requests.append(request.url))
+        context.on("response", self._on_response)
+        self.page.on("pageerror", lambda error: self.errors.append(f"JavaScript error: {error}"))
+        self.page.on("console", self._on_console)
+
+    def _on_response(self, response: Response) -> None:
+        if response.status >= 500:
+            self.errors.append(f"HTTP {response.status} for {response.request.method} {response.url}")
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error" and POLICY_REFUSAL.search(message.text):
+            self.errors.append(f"console error: {message.text}")
 
     def open(self, path: str):
         response = self.page.goto(self.base_url + path)

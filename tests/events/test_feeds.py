@@ -270,6 +270,31 @@ def test_programme_json_booking_fields(client, event):
     assert session["is_streamed"] is True
 
 
+def test_programme_json_speakers_have_photo_urls_and_only_published_sessions(client, workshop):
+    hidden = SessionFactory(event=workshop.event, slug="hidden", is_published=False)
+    speaker = workshop.speakers.get()
+    SessionSpeakerFactory(session=hidden, speaker=speaker)
+    speaker.photo = "speakers/" + "c" * 32 + ".jpg"
+    speaker.save()
+
+    data = client.get(url("programme_json")).json()
+
+    assert [s["slug"] for s in data["sessions"]] == ["workshop-1"]
+    assert data["speakers"][0]["sessions"] == ["workshop-1"]
+    assert data["speakers"][0]["photo"] == "http://testserver/media/speakers/" + "c" * 32 + ".jpg"
+    assert data["speakers"][0]["country"] == "KR"
+
+
+def test_session_ics_mentions_the_live_stream(client, event):
+    event.live_stream_url = "https://stream.example.org/wego"
+    event.save()
+    SessionFactory(event=event, slug="opening", is_streamed=True)
+
+    vevent = parse(client.get(url("session_ics", slug="opening"))).walk("VEVENT")[0]
+
+    assert "Live stream: https://stream.example.org/wego" in str(vevent["DESCRIPTION"])
+
+
 def test_programme_json_is_the_same_under_both_prefixes(client, workshop):
     ko = client.get(url("programme_json", "ko")).json()
     en = client.get(url("programme_json", "en")).json()
@@ -321,7 +346,8 @@ def test_session_ics_queries_do_not_grow_with_speakers(client, event, n, django_
 def test_programme_json_queries_do_not_grow_with_rows(client, event, n, django_assert_num_queries):
     make_programme(event, n)
 
-    with django_assert_num_queries(6):  # event, sessions, their speakers, speakers, exhibitors, cities
+    # event, sessions, their speakers, speakers, their sessions, exhibitors, cities
+    with django_assert_num_queries(7):
         data = client.get(url("programme_json")).json()
 
     assert len(data["sessions"]) == n

@@ -1,0 +1,425 @@
+"""The programme in the Django admin, for organisers.
+
+Both languages are edited side by side with modeltranslation's plain
+TranslationAdmin (fields "title [ko]" and "title [en]"). Its tabbed variant is not
+used: it loads jQuery UI from a CDN, and the site loads nothing from another host.
+Every changelist joins what its columns show, so it runs a fixed number of queries.
+Rows invented for the demo (`is_sample`) are marked "SAMPLE" in every list.
+"""
+
+from datetime import date
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
+
+from events import services
+from events.models import (
+    Event,
+    Exhibitor,
+    ParticipatingCity,
+    Room,
+    Session,
+    SessionKind,
+    SessionSpeaker,
+    Speaker,
+)
+from registration.services import fill_free_places
+
+# Shared pieces ---------------------------------------------------------------
+
+
+class SampleDataAdmin(TranslationAdmin):
+    """A "Sample data" column and filter, a SAMPLE prefix on the first column, and
+    actions to flag or clear the mark."""
+
+    actions = ["mark_not_sample", "mark_sample"]
+
+    @admin.display(boolean=True, description=_("Sample data"), ordering="is_sample")
+    def sample(self, obj) -> bool:
+        return obj.is_sample
+
+    @staticmethod
+    def marked(obj, text) -> str:
+        return _("SAMPLE · %(name)s") % {"name": text} if obj.is_sample else str(text)
+
+    @admin.action(description=_("Mark selected as checked (not sample data)"))
+    def mark_not_sample(self, request, queryset):
+        count = queryset.update(is_sample=False)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d row is no longer marked as sample data.",
+                "%(count)d rows are no longer marked as sample data.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark selected as sample data"))
+    def mark_sample(self, request, queryset):
+        count = queryset.update(is_sample=True)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d row is now marked as sample data.", "%(count)d rows are now marked as sample data.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+def thumbnail(image, alt: str = ""):
+    """A small preview: no query, the browser scales the stored (already small) image."""
+    if not image:
+        return "—"
+    return format_html('<img src="{}" alt="{}" height="40" loading="lazy">', image.url, alt)
+
+
+# Event -----------------------------------------------------------------------
+
+
+class EventAdminForm(forms.ModelForm):
+    """Rules the database also enforces, checked here first so that an organiser
+    gets a message on the field instead of a server error."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_current"):
+            other = Event.objects.current().exclude(pk=self.instance.pk).first()
+            if other:
+                self.add_error(
+                    "is_current",
+                    forms.ValidationError(
+                        _(
+                            "“%(event)s” is already the current edition. Only one can be current: "
+                            "untick “current edition” there first."
+                        ),
+                        code="one_current_event",
+                        params={"event": other},
+                    ),
+                )
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", forms.ValidationError(_("The last day is before the first day."), code="order"))
+        opens, closes = cleaned.get("registration_opens_at"), cleaned.get("registration_closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error(
+                "registration_closes_at",
+                forms.ValidationError(_("Registration must close after it opens."), code="order"),
+            )
+        capacity, taken = cleaned.get("capacity"), getattr(self.instance, "seats_taken", 0) or 0
+        if capacity is not None and capacity < taken:
+            self.add_error(
+                "capacity",
+                forms.ValidationError(
+                    _("%(taken)s places are already taken; the capacity cannot be lower."),
+                    code="below_taken",
+                    params={"taken": taken},
+                ),
+            )
+        return cleaned
+
+
+@admin.register(Event)
+class EventAdmin(SampleDataAdmin):
+    form = EventAdminForm
+    list_display = ["display_name", "start_date", "end_date", "venue_name", "is_current", "sample"]
+    list_display_links = ["display_name"]
+    list_filter = ["is_current", "is_sample"]
+    search_fields = ["name_ko", "name_en", "slug", "theme_ko", "theme_en"]
+    ordering = ["-start_date"]
+    date_hierarchy = "start_date"
+    prepopulated_fields = {"slug": ["name_en"]}
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "theme", "is_current", "is_sample"]}),
+        (_("About"), {"fields": ["description", "about", "organiser", "sponsor", "website"]}),
+        (_("Dates"), {"fields": ["start_date", "end_date", "time_zone"]}),
+        (_("Registration"), {"fields": ["registration_opens_at", "registration_closes_at", "capacity"]}),
+        (_("Venue"), {"fields": ["venue_name", "venue_address", "venue_directions"]}),
+        (_("Live stream"), {"fields": ["live_stream_url"]}),
+    ]
+
+    actions = [*SampleDataAdmin.actions, "make_current"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            fill_free_places(event=obj)
+
+    @admin.display(description=_("name"), ordering="name")
+    def display_name(self, obj):
+        return self.marked(obj, obj.name)
+
+    @admin.action(description=_("Make this the current edition"))
+    def make_current(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one event."), level=messages.ERROR)
+            return
+        event = services.make_current(event=queryset.get())
+        self.message_user(request, _("“%(name)s” is now the current edition.") % {"name": event.name})
+
+
+# Rooms and kinds -------------------------------------------------------------
+
+
+@admin.register(Room)
+class RoomAdmin(SampleDataAdmin):
+    list_display = ["display_name", "event", "location", "capacity", "checks_attendance", "position", "sample"]
+    list_display_links = ["display_name"]
+    list_filter = ["event", "checks_attendance", "is_sample"]
+    list_select_related = ["event"]
+    search_fields = ["name_ko", "name_en", "location_ko", "location_en"]
+    ordering = ["event", "position", "name"]
+
+    @admin.display(description=_("name"), ordering="name")
+    def display_name(self, obj):
+        return self.marked(obj, obj.name)
+
+
+class SessionKindAdminForm(forms.ModelForm):
+    class Meta:
+        widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
+
+
+@admin.register(SessionKind)
+class SessionKindAdmin(TranslationAdmin):
+    form = SessionKindAdminForm
+    list_display = ["name", "slug", "colour", "position", "session_count"]
+    search_fields = ["name_ko", "name_en", "slug"]
+    ordering = ["position", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(session_count=Count("sessions"))
+
+    @admin.display(description=_("sessions"), ordering="session_count")
+    def session_count(self, obj):
+        return obj.session_count
+
+
+# Sessions --------------------------------------------------------------------
+
+
+class DayFilter(admin.SimpleListFilter):
+    """Sessions by calendar day in the site's time zone (the summit's, Asia/Seoul)."""
+
+    title = _("day")
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        days = Session.objects.datetimes("starts_at", "day")
+        return [(day.date().isoformat(), formats.date_format(day, "DATE_FORMAT")) for day in days]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            day = date.fromisoformat(self.value())
+        except ValueError as exc:
+            raise IncorrectLookupParameters(exc) from exc
+        return queryset.filter(starts_at__date=day)
+
+
+class SessionSpeakerFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        event_id = self.instance.event_id
+        for form in self.forms:
+            speaker = getattr(form, "cleaned_data", {}).get("speaker")
+            if speaker and event_id and speaker.event_id != event_id and not self._should_delete_form(form):
+                form.add_error(
+                    "speaker",
+                    forms.ValidationError(_("This speaker belongs to another event."), code="other_event"),
+                )
+
+
+class SessionSpeakerInline(admin.TabularInline):
+    model = SessionSpeaker
+    formset = SessionSpeakerFormSet
+    fields = ["speaker", "role", "position"]
+    autocomplete_fields = ["speaker"]
+    extra = 1
+    verbose_name = _("speaker")
+    verbose_name_plural = _("speakers")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker")
+
+
+class SessionAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", forms.ValidationError(_("The session must end after it starts."), code="order"))
+        capacity = cleaned.get("capacity")
+        if cleaned.get("booking_required") and capacity is None:
+            self.add_error(
+                "capacity",
+                forms.ValidationError(_("Give the number of seats when seats must be booked."), code="required"),
+            )
+        booked = self.instance.booked_count if self.instance.pk else 0
+        if capacity is not None and capacity < booked:
+            self.add_error(
+                "capacity",
+                forms.ValidationError(
+                    _("%(booked)s seats are already booked; the capacity cannot be lower."),
+                    code="below_booked",
+                    params={"booked": booked},
+                ),
+            )
+        event, room = cleaned.get("event"), cleaned.get("room")
+        if event and room and room.event_id != event.pk:
+            self.add_error("room", forms.ValidationError(_("This room belongs to another event."), code="other_event"))
+        return cleaned
+
+
+@admin.register(Session)
+class SessionAdmin(SampleDataAdmin):
+    form = SessionAdminForm
+    inlines = [SessionSpeakerInline]
+    list_display = [
+        "display_title",
+        "local_start",
+        "room",
+        "kind",
+        "audience",
+        "seats",
+        "is_streamed",
+        "is_published",
+        "sample",
+    ]
+    list_display_links = ["display_title"]
+    list_filter = [
+        "event",
+        "is_sample",
+        "kind",
+        DayFilter,
+        "room",
+        "audience",
+        "booking_required",
+        "is_streamed",
+        "is_published",
+    ]
+    list_select_related = ["event", "room", "kind"]
+    search_fields = ["title_ko", "title_en", "slug", "appearances__speaker__name_ko", "appearances__speaker__name_en"]
+    date_hierarchy = "starts_at"
+    ordering = ["starts_at", "room__position"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    fieldsets = [
+        (None, {"fields": ["event", "kind", "title", "slug", "description", "is_published", "is_sample"]}),
+        (_("Time and place"), {"fields": ["starts_at", "ends_at", "room"]}),
+        (_("Attendance"), {"fields": ["audience", "booking_required", "capacity"]}),
+        (_("Live stream"), {"fields": ["is_streamed", "stream_url"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            fill_free_places(event=obj.event)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_booked_count()
+
+    @admin.display(description=_("title"), ordering="title")
+    def display_title(self, obj):
+        return self.marked(obj, obj.title)
+
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def local_start(self, obj):
+        return formats.date_format(obj.event.local(obj.starts_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("seats left"))
+    def seats(self, obj):
+        if not obj.booking_required:
+            return "—"
+        return f"{obj.seats_left} / {obj.capacity}"
+
+
+# Speakers, exhibitors, cities ------------------------------------------------
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(SampleDataAdmin):
+    list_display = [
+        "photo_thumbnail",
+        "display_name",
+        "organisation",
+        "city",
+        "country",
+        "event",
+        "session_count",
+        "sample",
+    ]
+    list_display_links = ["display_name"]
+    list_filter = ["event", "is_sample"]
+    list_select_related = ["event"]
+    search_fields = ["name_ko", "name_en", "slug", "organisation_ko", "organisation_en", "city_ko", "city_en"]
+    ordering = ["event", "name"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    fieldsets = [
+        (None, {"fields": ["event", "name", "slug", "is_sample"]}),
+        (_("Position"), {"fields": ["title", "organisation", "city", "country"]}),
+        (_("Profile"), {"fields": ["biography", "photo"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(session_count=Count("appearances"))
+
+    @admin.display(description=_("photo"))
+    def photo_thumbnail(self, obj):
+        return thumbnail(obj.photo)
+
+    @admin.display(description=_("name"), ordering="name")
+    def display_name(self, obj):
+        return self.marked(obj, obj.name)
+
+    @admin.display(description=_("sessions"), ordering="session_count")
+    def session_count(self, obj):
+        return obj.session_count
+
+
+@admin.register(Exhibitor)
+class ExhibitorAdmin(SampleDataAdmin):
+    list_display = ["logo_thumbnail", "display_name", "kind", "booth", "event", "position", "sample"]
+    list_display_links = ["display_name"]
+    list_filter = ["event", "kind", "is_sample"]
+    list_select_related = ["event"]
+    search_fields = ["name_ko", "name_en", "slug", "booth"]
+    ordering = ["event", "kind", "position", "name"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    fieldsets = [
+        (None, {"fields": ["event", "name", "slug", "kind", "booth", "position", "is_sample"]}),
+        (_("Presentation"), {"fields": ["description", "logo", "website"]}),
+    ]
+
+    @admin.display(description=_("logo"))
+    def logo_thumbnail(self, obj):
+        return thumbnail(obj.logo)
+
+    @admin.display(description=_("name"), ordering="name")
+    def display_name(self, obj):
+        return self.marked(obj, obj.name)
+
+
+@admin.register(ParticipatingCity)
+class ParticipatingCityAdmin(SampleDataAdmin):
+    list_display = ["display_name", "country", "role", "presents_best_practice", "event", "position", "sample"]
+    list_display_links = ["display_name"]
+    list_filter = ["event", "role", "presents_best_practice", "is_sample"]
+    list_select_related = ["event"]
+    search_fields = ["name_ko", "name_en"]
+    ordering = ["event", "position", "name"]
+
+    @admin.display(description=_("name"), ordering="name")
+    def display_name(self, obj):
+        return self.marked(obj, obj.name)

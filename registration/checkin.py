@@ -1,0 +1,167 @@
+"""Check-in at the venue: scan or pick an attendee at a checkpoint.
+
+A check-in is a row per registration, checkpoint and day. Two scans of one
+ticket at the same moment both try to insert it; the partial unique constraint
+lets one win and the other reports "already checked in", so the answer is
+idempotent without any lock. Undoing keeps the row (undone_at/undone_by), so
+the history stays; a later scan makes a new row.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Audience, Session
+from registration.models import (
+    BookingStatus,
+    Category,
+    CheckIn,
+    Checkpoint,
+    CheckpointKind,
+    Registration,
+    Status,
+)
+
+
+class Result:
+    OK = "ok"
+    ALREADY = "already"
+    REFUSED = "refused"
+
+
+REASONS = {
+    "unknown": _("Unknown code: no registration has this ticket."),
+    "cancelled": _("This registration was cancelled."),
+    "rejected": _("This registration was not approved."),
+    "waitlisted": _("This person is on the waiting list and has no place yet."),
+    "pending": _("This registration is waiting for an organiser's approval."),
+    "not_booked": _("No seat booked for the session in this room."),
+    "wrong_day": _("This ticket is not valid today."),
+    "wrong_checkpoint": _("This checkpoint is not open today."),
+}
+
+
+@dataclass
+class CheckInOutcome:
+    result: str
+    reason: str = ""
+    registration: Registration | None = None
+    checkin: CheckIn | None = None
+    session: Session | None = None
+
+    @property
+    def message(self) -> str:
+        return str(REASONS.get(self.reason, ""))
+
+
+def find_ticket(*, event_id: int, text: str) -> Registration | None:
+    """The registration whose ticket secret, or short code, was scanned or typed."""
+    text = (text or "").strip()
+    if not text or len(text) > 100:
+        return None
+    query = Q(ticket_secret=text)
+    if len(text) <= 12:
+        query |= Q(code=text.upper().replace("-", "").replace(" ", ""))
+    return Registration.objects.filter(query, event_id=event_id).select_related("event").first()
+
+
+def check_in(
+    *,
+    checkpoint: Checkpoint,
+    registration: Registration | None,
+    user=None,
+    device: str = "",
+    now: datetime | None = None,
+) -> CheckInOutcome:
+    """Admit a registration at a checkpoint, or say why not. Idempotent."""
+    now = now or timezone.now()
+    event = checkpoint.event
+    today = event.local(now).date()
+    if registration is None or registration.event_id != event.pk:
+        return CheckInOutcome(Result.REFUSED, "unknown")
+    refusal = _status_refusal(registration)
+    if refusal:
+        return CheckInOutcome(Result.REFUSED, refusal, registration)
+    session = None
+    if checkpoint.kind == CheckpointKind.ENTRANCE:
+        if checkpoint.day != today:
+            return CheckInOutcome(Result.REFUSED, "wrong_checkpoint", registration)
+        if not _admitted_on(registration, today):
+            return CheckInOutcome(Result.REFUSED, "wrong_day", registration)
+    else:
+        session = current_session(checkpoint, now)
+        if session is None:
+            return CheckInOutcome(Result.REFUSED, "wrong_checkpoint", registration)
+        if (
+            session.booking_required
+            and not registration.bookings.filter(session=session, status=BookingStatus.CONFIRMED).exists()
+        ):
+            return CheckInOutcome(Result.REFUSED, "not_booked", registration, session=session)
+    try:
+        with transaction.atomic():
+            checkin = CheckIn.objects.create(
+                registration=registration,
+                checkpoint=checkpoint,
+                session=session,
+                day=today,
+                checked_in_at=now,
+                checked_in_by=user if user and user.is_authenticated else None,
+                device=device[:80],
+            )
+    except IntegrityError:
+        checkin = live_checkin(registration, checkpoint, today)
+        if checkin is None:  # undone between the insert and this read: try once more
+            return check_in(checkpoint=checkpoint, registration=registration, user=user, device=device, now=now)
+        return CheckInOutcome(Result.ALREADY, "", registration, checkin, session)
+    return CheckInOutcome(Result.OK, "", registration, checkin, session)
+
+
+def undo(*, checkin: CheckIn, user=None, now: datetime | None = None) -> CheckIn:
+    """Undo a mistaken check-in; recorded, not deleted. Undoing twice is a no-op."""
+    with transaction.atomic():
+        checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        if checkin.undone_at is None:
+            checkin.undone_at = now or timezone.now()
+            checkin.undone_by = user if user and user.is_authenticated else None
+            checkin.save(update_fields=["undone_at", "undone_by"])
+    return checkin
+
+
+def live_checkin(registration: Registration, checkpoint: Checkpoint, day: date) -> CheckIn | None:
+    return (
+        CheckIn.objects.filter(registration=registration, checkpoint=checkpoint, day=day, undone_at__isnull=True)
+        .select_related("checkpoint")
+        .first()
+    )
+
+
+def current_session(checkpoint: Checkpoint, now: datetime) -> Session | None:
+    """The session in a checkpoint's room that is running now, or the next one
+    today (people queue before it starts)."""
+    if checkpoint.room_id is None:
+        return None
+    today = checkpoint.event.local(now).date()
+    sessions = Session.objects.published().filter(room_id=checkpoint.room_id).on_day(checkpoint.event, today)
+    return sessions.filter(ends_at__gt=now).order_by("starts_at").first()
+
+
+def _status_refusal(registration: Registration) -> str:
+    return {
+        Status.CANCELLED: "cancelled",
+        Status.REJECTED: "rejected",
+        Status.WAITLISTED: "waitlisted",
+        Status.PENDING: "pending",
+    }.get(registration.status, "")
+
+
+def _admitted_on(registration: Registration, day: date) -> bool:
+    """Delegates, press and exhibitor staff come every day; others on the days
+    with a session open to citizens."""
+    if registration.category in {Category.DELEGATE, Category.PRESS, Category.EXHIBITOR}:
+        return True
+    event = registration.event
+    return Session.objects.published().for_event(event).on_day(event, day).filter(audience=Audience.PUBLIC).exists()

@@ -1,0 +1,317 @@
+"""The public registration forms. They check the shape of what was typed; the
+rules (who may book what, capacity, duplicates) are the services' to enforce,
+and a RegistrationError the services raise becomes an error on its field.
+
+Plain forms, not ModelForms: a ModelForm would validate the model's unique
+constraints and so tell a stranger that an e-mail address is registered.
+Fields a form does not declare are ignored when posted (status, event, code...).
+"""
+
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format, time_format
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from phonenumber_field.formfields import PhoneNumberField
+
+from events.models import Audience, Event, Session
+from registration import consent, services
+from registration.errors import RegistrationError
+from registration.models import BookingStatus, Category, Registration
+
+LANGUAGE_CHOICES = [("ko", "한국어"), ("en", "English")]
+MAX_PK = 2**63 - 1  # the largest primary key a database (bigint) can hold
+
+
+class TextField(forms.CharField):
+    """A text field stored in Unicode NFC, so that Hangul typed as separate jamo
+    (some phones and Macs do) is stored, searched and printed as syllables."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return unicodedata.normalize("NFC", value) if value else value
+
+
+class ErrorSummaryMixin:
+    """What the error summary at the top of a page lists: (anchor id, label, message)."""
+
+    def error_links(self) -> list[tuple[str, str, str]]:
+        links = [("", "", str(message)) for message in self.non_field_errors()]
+        for name in self.fields:
+            if name not in self.errors:
+                continue
+            bound = self[name]
+            # Checkbox and radio groups have no single input: link to the first one.
+            anchor = bound.id_for_label or f"{bound.auto_id}_0"
+            links.extend((anchor, str(bound.label), str(message)) for message in bound.errors)
+        return links
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Countries by their name in the active language: Korean names in 가나다
+    order (the code point order of Hangul syllables), Latin names ignoring accents."""
+
+    def key(country):
+        folded = unicodedata.normalize("NFKD", str(country.name)).encode("ascii", "ignore").decode().casefold()
+        return (folded, str(country.name))
+
+    return [("", _("Choose a country")), *((c.code, c.name) for c in sorted(countries, key=key))]
+
+
+# Sessions ------------------------------------------------------------------------
+
+
+def session_label(session: Session, event: Event, held: str | None = None) -> str:
+    """“U-City · 8 September 09:30–12:00 · Room 1 · 12 seats left”, times in the event's zone."""
+    start, end = event.local(session.starts_at), event.local(session.ends_at)
+    when = f"{date_format(start, 'MONTH_DAY_FORMAT')} {time_format(start, 'H:i')}–{time_format(end, 'H:i')}"
+    parts = [session.title, when]
+    if session.room_id:
+        parts.append(session.room.name)
+    if held == BookingStatus.CONFIRMED:
+        parts.append(str(_("your seat is booked")))
+    elif held == BookingStatus.WAITLISTED:
+        parts.append(str(_("you are on the waiting list")))
+    elif session.is_full:
+        parts.append(str(_("full — you will join the waiting list")))
+    elif session.seats_left is not None:
+        count = session.seats_left
+        parts.append(ngettext("%(count)s seat left", "%(count)s seats left", count) % {"count": count})
+    if session.audience == Audience.DELEGATES:
+        parts.append(str(_("city delegates only")))
+    return " · ".join(parts)
+
+
+class SessionCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes that mark sessions for delegates only (registration.js hides
+    them unless the category chosen is city delegate)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        session = getattr(value, "instance", None)
+        if session is not None and session.audience == Audience.DELEGATES:
+            option["attrs"]["data-delegates-only"] = "true"
+        return option
+
+
+class SessionChoiceField(forms.ModelMultipleChoiceField):
+    widget = SessionCheckboxes
+
+    def __init__(self, *, event: Event, queryset, held: dict | None = None, **kwargs):
+        self.event = event
+        self.held = held or {}
+        super().__init__(queryset=queryset, **kwargs)
+
+    def label_from_instance(self, session):
+        return session_label(session, self.event, self.held.get(session.pk))
+
+    def clean(self, value):
+        # Values that cannot be a primary key never reach the database (SQLite
+        # cannot even compare a number over 64 bits).
+        for item in value or []:
+            text = str(item)
+            if not (text.isascii() and text.isdigit()) or int(text) > MAX_PK:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:50]}
+                )
+        return super().clean(value)
+
+
+# Personal details -------------------------------------------------------------------
+
+
+class PersonForm(ErrorSummaryMixin, forms.Form):
+    """The details a person can give and later change."""
+
+    name = TextField(
+        label=_("Full name"),
+        max_length=150,
+        help_text=_("As it should appear on your badge, in any script."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    organisation = TextField(
+        label=_("Organisation"),
+        max_length=300,
+        required=False,
+        help_text=_("Your city government, company, university or media. Citizens may leave it empty."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    job_title = TextField(
+        label=_("Job title"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
+    city = TextField(label=_("City"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
+    phone = PhoneNumberField(
+        label=_("Phone (optional)"),
+        region="KR",
+        required=False,
+        help_text=_("Korean numbers as you dial them, e.g. 010-1234-5678; others with the country code, e.g. +49 …"),
+    )
+    language = forms.ChoiceField(label=_("Language for e-mails"), choices=LANGUAGE_CHOICES, widget=forms.RadioSelect)
+    needs = TextField(
+        label=_("Accessibility or dietary needs (optional)"),
+        max_length=1000,
+        required=False,
+        help_text=_("For example wheelchair access, sign language interpretation or a vegetarian meal."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    details_fields = ("name", "organisation", "job_title", "country", "city", "phone", "language", "needs")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["country"].widget.attrs["autocomplete"] = "country"
+
+    def chosen_category(self) -> str | None:
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        category = self.chosen_category()
+        if category and category != Category.CITIZEN and not cleaned.get("organisation"):
+            if "organisation" not in self.errors:
+                self.add_error("organisation", _("Please give your organisation (only citizens may leave it empty)."))
+        return cleaned
+
+    def details(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.details_fields}
+
+
+class RegistrationForm(PersonForm):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("Your ticket and the private link to change or cancel your registration are sent here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    category = forms.ChoiceField(
+        label=_("I attend as"),
+        choices=Category.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Registrations of press and city delegates are confirmed once an organiser has approved them; "
+            "we will tell you by e-mail."
+        ),
+    )
+    privacy_consent = forms.BooleanField(
+        required=True,
+        error_messages={
+            "required": _(
+                "To register online, please agree to the collection and use of your personal information. "
+                "You can also register on site at the venue."
+            )
+        },
+    )
+    news_consent = forms.BooleanField(required=False)
+
+    field_order = ["name", "email", "organisation", "job_title", "country", "city", "phone", "language", "needs"]
+
+    def __init__(self, *args, event: Event, **kwargs):
+        self.event = event
+        language = (get_language() or "ko")[:2]
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("language", language if language in dict(LANGUAGE_CHOICES) else "ko")
+        super().__init__(*args, **kwargs)
+        self.fields["sessions"] = SessionChoiceField(
+            event=event,
+            queryset=services.bookable_sessions(event).order_by("starts_at", "room__position", "pk"),
+            required=False,
+            label=_("Sessions that need a booked seat"),
+            help_text=_(
+                "Choose the sessions you want a seat in. Sessions at the same time cannot be combined. "
+                "When a session is full you join its waiting list and get the first seat that frees up."
+            ),
+        )
+        self.privacy_text = consent.PRIVACY.shown(language)
+        self.news_text = consent.NEWS.shown(language)
+        self.fields["privacy_consent"].label = self.privacy_text.agreement
+        self.fields["news_consent"].label = self.news_text.agreement
+
+    def chosen_category(self) -> str | None:
+        return self.cleaned_data.get("category")
+
+    def clean(self):
+        cleaned = super().clean()
+        category, sessions = cleaned.get("category"), cleaned.get("sessions")
+        if category and sessions:
+            try:
+                services.check_session_choice(event=self.event, category=category, sessions=list(sessions))
+            except RegistrationError as err:
+                self.add_registration_error(err)
+        return cleaned
+
+    def full_clean(self):
+        super().full_clean()
+        # The consent checkboxes are described by the notice above them, and by their error.
+        for name, text_id in (("privacy_consent", "consent-privacy"), ("news_consent", "consent-news")):
+            described = [text_id] + ([f"{self[name].auto_id}_error"] if name in self.errors else [])
+            self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
+
+    def add_registration_error(self, err: RegistrationError) -> None:
+        self.add_error(err.field if err.field in self.fields else None, err.message)
+
+    def person(self) -> dict:
+        """The details services.register takes."""
+        return {**self.details(), "email": self.cleaned_data["email"], "category": self.cleaned_data["category"]}
+
+    def session_ids(self) -> list[int]:
+        return [session.pk for session in self.cleaned_data.get("sessions") or []]
+
+
+class DetailsForm(PersonForm):
+    """Change one's details on the private manage page (not the address or category)."""
+
+    def __init__(self, *args, registration: Registration, **kwargs):
+        self.registration = registration
+        kwargs.setdefault("initial", {name: getattr(registration, name) for name in self.details_fields})
+        kwargs.setdefault("prefix", "details")
+        super().__init__(*args, **kwargs)
+
+    def chosen_category(self) -> str | None:
+        return self.registration.category
+
+
+class SessionsForm(ErrorSummaryMixin, forms.Form):
+    """Change one's session choices on the private manage page."""
+
+    def __init__(self, *args, registration: Registration, held: dict[int, str], **kwargs):
+        self.registration = registration
+        kwargs.setdefault("initial", {"sessions": list(held)})
+        kwargs.setdefault("prefix", "sessions")
+        super().__init__(*args, **kwargs)
+        queryset = services.bookable_sessions(registration.event).order_by("starts_at", "room__position", "pk")
+        if registration.category not in Category.delegate_categories():
+            queryset = queryset.exclude(audience=Audience.DELEGATES)
+        self.fields["sessions"] = SessionChoiceField(
+            event=registration.event,
+            queryset=queryset,
+            held=held,
+            required=False,
+            label=_("Your sessions"),
+            help_text=_(
+                "Tick the sessions you want a seat in and untick those you no longer want; sessions at the same "
+                "time cannot be combined. A seat you give up goes to the first person waiting."
+            ),
+        )
+
+    def add_registration_error(self, err: RegistrationError) -> None:
+        self.add_error(err.field if err.field in self.fields else None, err.message)
+
+    def session_ids(self) -> list[int]:
+        return [session.pk for session in self.cleaned_data.get("sessions") or []]
+
+
+class LostLinkForm(ErrorSummaryMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("The address you registered with."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

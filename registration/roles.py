@@ -1,0 +1,116 @@
+"""Staff roles (auth groups) and the demo accounts of a development site.
+
+Organisers manage the programme and the attendees in the admin; desk staff
+register walk-ins and check people in at the desk, without admin access. Both
+groups are created after every `migrate` (see RegistrationConfig).
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps as global_apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.management import create_permissions
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Q
+
+ORGANISERS = "Organisers"
+DESK_STAFF = "Desk staff"
+# Organisers hold every permission on these apps' models.
+ORGANISER_APPS = ("events", "registration")
+# "app_label.codename" permissions of desk staff (none of them opens the admin).
+DESK_STAFF_PERMISSIONS: tuple[str, ...] = ("registration.use_desk",)
+
+
+class DemoAccountsNotAllowedError(Exception):
+    code = "demo_accounts_not_allowed"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    group: str
+    is_staff: bool
+
+
+# Fixed, published passwords: acceptable only because ensure_demo_accounts()
+# refuses to run unless settings.DEMO_ACCOUNTS_ALLOWED (never in production).
+DEMO_ACCOUNTS = (
+    DemoAccount(username="organiser", password="wego-organiser-2010", group=ORGANISERS, is_staff=True),  # noqa: S106
+    DemoAccount(username="desk", password="wego-desk-2010", group=DESK_STAFF, is_staff=False),  # noqa: S106
+)
+
+
+def ensure_groups(*, using: str = DEFAULT_DB_ALIAS, apps=global_apps) -> dict:
+    """Create the Organisers and Desk staff groups and grant their permissions.
+
+    Idempotent. Adds missing permissions and removes none, so a permission an
+    administrator granted by hand stays. Returns the groups by name."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for label in ORGANISER_APPS:
+        # Normally done by auth's own post_migrate handler; repeated so that the
+        # permissions exist whatever order the handlers run in.
+        create_permissions(global_apps.get_app_config(label), verbosity=0, using=using, apps=apps)
+    groups = {name: Group.objects.using(using).get_or_create(name=name)[0] for name in (ORGANISERS, DESK_STAFF)}
+    organiser_permissions = Permission.objects.using(using).filter(content_type__app_label__in=ORGANISER_APPS)
+    groups[ORGANISERS].permissions.add(*organiser_permissions)
+    desk_permissions = Q(pk__in=[])
+    for permission in DESK_STAFF_PERMISSIONS:
+        app_label, codename = permission.split(".")
+        desk_permissions |= Q(content_type__app_label=app_label, codename=codename)
+    # A permission whose model is not migrated yet (a partial `migrate`) is added next time.
+    groups[DESK_STAFF].permissions.add(*Permission.objects.using(using).filter(desk_permissions))
+    return groups
+
+
+def ensure_groups_after_migrate(sender, *, using: str = DEFAULT_DB_ALIAS, apps=global_apps, **kwargs) -> None:
+    """post_migrate receiver: skip when auth's tables are not migrated yet."""
+    try:
+        apps.get_model("auth", "Group")
+        apps.get_model("auth", "Permission")
+        apps.get_model("contenttypes", "ContentType")
+    except LookupError:
+        return
+    ensure_groups(using=using, apps=apps)
+
+
+def ensure_demo_accounts() -> list[tuple[DemoAccount, str]]:
+    """Create the demo organiser and desk-staff users, or reset them to their demo
+    state (role, group, password). Idempotent.
+
+    Refuses with DemoAccountsNotAllowedError unless settings.DEMO_ACCOUNTS_ALLOWED: the
+    passwords are public. Returns each account with "created", "updated" or
+    "unchanged"."""
+    if not getattr(settings, "DEMO_ACCOUNTS_ALLOWED", False):
+        raise DemoAccountsNotAllowedError(
+            "Demo accounts are only created on a development site (DEBUG on, PRODUCTION off): "
+            "settings.DEMO_ACCOUNTS_ALLOWED is False."
+        )
+    user_model = get_user_model()
+    outcomes = []
+    with transaction.atomic():
+        groups = ensure_groups()
+        for account in DEMO_ACCOUNTS:
+            user, created = user_model.objects.get_or_create(username=account.username)
+            wanted = {"is_staff": account.is_staff, "is_superuser": False, "is_active": True}
+            changed = [name for name, value in wanted.items() if getattr(user, name) != value]
+            for name in changed:
+                setattr(user, name, wanted[name])
+            if not user.check_password(account.password):
+                user.set_password(account.password)
+                changed.append("password")
+            if changed:
+                user.save(update_fields=changed)
+            in_group = user.groups.filter(pk=groups[account.group].pk).exists()
+            if not in_group:
+                user.groups.add(groups[account.group])
+            if created:
+                outcome = "created"
+            elif changed or not in_group:
+                outcome = "updated"
+            else:
+                outcome = "unchanged"
+            outcomes.append((account, outcome))
+    return outcomes

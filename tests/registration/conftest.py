@@ -1,0 +1,72 @@
+"""Fixtures for the registration tests: a clean cache (throttles) for every
+test, and the public registration pages' world: an event whose registration is
+open at a fixed moment, four parallel workshops and a delegates-only session."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
+
+from events.models import Audience
+from tests.factories import EventFactory, RoomFactory, WorkshopFactory, seoul
+
+NOW = seoul(2010, 8, 20, 10, 0)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def clock(time_machine):
+    """The clock stands still at NOW (registration open); shift() moves it."""
+    time_machine.move_to(NOW, tick=False)
+    return time_machine
+
+
+@pytest.fixture
+def open_event(db):
+    return EventFactory(
+        slug="wego-2010",
+        registration_opens_at=seoul(2010, 8, 1, 9, 0),
+        registration_closes_at=seoul(2010, 9, 5, 18, 0),
+    )
+
+
+@pytest.fixture
+def workshops(open_event):
+    """The four parallel workshop sessions of 8 September, 09:30-12:00."""
+    titles = [("U-City", "유시티"), ("GIS", "지리정보시스템"), ("UN e-Government", "UN 전자정부"), ("CCL", "CCL")]
+    return [
+        WorkshopFactory(
+            event=open_event,
+            slug=f"workshop-{n}",
+            title_en=en,
+            title_ko=ko,
+            capacity=30,
+            room=RoomFactory(event=open_event, name_en=f"Workshop room {n}", name_ko=f"워크숍 {n}실"),
+        )
+        for n, (en, ko) in enumerate(titles, start=1)
+    ]
+
+
+@pytest.fixture
+def delegates_session(open_event):
+    return WorkshopFactory(
+        event=open_event,
+        slug="delegates-briefing",
+        title_en="Delegates' briefing",
+        title_ko="대표단 설명회",
+        audience=Audience.DELEGATES,
+        starts_at=seoul(2010, 9, 7, 14, 0),
+        ends_at=seoul(2010, 9, 7, 15, 0),
+        capacity=50,
+    )
+
+
+def url(name: str, lang: str = "en", **kwargs) -> str:
+    with translation.override(lang):
+        return reverse(f"registration:{name}", kwargs=kwargs or None)

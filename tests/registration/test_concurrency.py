@@ -1,0 +1,216 @@
+"""Many people at the same moment: threads released together by a barrier, each
+with its own PostgreSQL connection, against committed data (transaction=True).
+
+Row locks do nothing on SQLite, so these run on PostgreSQL only.
+"""
+
+import sys
+import threading
+import types
+from collections import Counter
+
+import pytest
+from django.db import connection, transaction
+
+from events.models import Event
+from registration import outbox, services
+from registration.models import Booking, BookingStatus, MailKind, MailStatus, OutgoingMail, Registration, Status
+from tests.factories import EventFactory, PersonFactory, WorkshopFactory
+from tests.registration.invariants import assert_counters_consistent
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TIMEOUT = 30  # seconds; a deadlock or a lost thread fails the test instead of hanging it
+
+
+@pytest.fixture(autouse=True)
+def _no_send_on_commit(settings):
+    settings.OUTBOX_SEND_ON_COMMIT = False
+
+
+def run_at_once(calls):
+    """Run each call in its own thread, all released at the same moment.
+    Returns (results, errors) in the order of the calls."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+    errors = [None] * len(calls)
+
+    def work(index, call):
+        try:
+            connection.ensure_connection()  # connect before the start line, not after it
+            barrier.wait(timeout=TIMEOUT)
+            results[index] = call()
+        except Exception as exc:  # reported by the test, not lost in the thread
+            errors[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
+    return results, errors
+
+
+def registering(event, sessions=(), submission_token=None, **person):
+    def call():
+        return services.register(
+            event=event,
+            person=PersonFactory(**person),
+            session_ids=[s.pk for s in sessions],
+            submission_token=submission_token,
+        )
+
+    return call
+
+
+def no_errors(errors):
+    return [repr(e) for e in errors if e is not None] == []
+
+
+def test_last_workshop_seats_go_to_exactly_as_many_people(requires_postgres):
+    event = EventFactory(capacity=None)
+    session = WorkshopFactory(event=event, capacity=8)
+    for _ in range(3):
+        registering(event, [session])()
+
+    outcomes, errors = run_at_once([registering(event, [session]) for _ in range(25)])
+
+    assert no_errors(errors)
+    assert all(o.created for o in outcomes)
+    statuses = Counter(Booking.objects.filter(session=session).values_list("status", flat=True))
+    assert statuses == {BookingStatus.CONFIRMED: 8, BookingStatus.WAITLISTED: 20}
+    assert sum(1 for o in outcomes if o.waitlisted_sessions == [session]) == 20
+    session.refresh_from_db()
+    assert session.seats_booked == session.capacity
+    assert_counters_consistent(event)
+
+
+def test_last_event_places_go_to_exactly_as_many_people(requires_postgres):
+    event = EventFactory(capacity=10)
+
+    outcomes, errors = run_at_once([registering(event) for _ in range(30)])
+
+    assert no_errors(errors)
+    statuses = Counter(o.registration.status for o in outcomes)
+    assert statuses == {Status.CONFIRMED: 10, Status.WAITLISTED: 20}
+    event.refresh_from_db()
+    assert event.seats_taken == 10
+    assert_counters_consistent(event)
+
+
+def test_double_submit_creates_one_registration(requires_postgres):
+    event = EventFactory()
+    session = WorkshopFactory(event=event, capacity=5)
+    person = PersonFactory()
+
+    outcomes, errors = run_at_once(
+        [registering(event, [session], submission_token="same-form", **person) for _ in range(10)]
+    )
+
+    assert no_errors(errors)
+    assert Registration.objects.count() == 1
+    assert {o.registration.pk for o in outcomes} == {Registration.objects.get().pk}
+    assert [o.created for o in outcomes].count(True) == 1
+    assert OutgoingMail.objects.filter(kind=MailKind.CONFIRMATION).count() == 1
+    assert_counters_consistent(event)
+
+
+def test_same_address_in_other_cases_at_once_creates_one_registration(requires_postgres):
+    event = EventFactory()
+    spellings = ["minji.kim@example.kr", "Minji.Kim@example.kr", "MINJI.KIM@EXAMPLE.KR", "minji.KIM@Example.Kr"]
+
+    outcomes, errors = run_at_once([registering(event, email=spellings[i % 4]) for i in range(12)])
+
+    assert no_errors(errors)
+    assert Registration.objects.count() == 1
+    assert [o.created for o in outcomes].count(True) == 1
+    assert {o.registration.pk for o in outcomes} == {Registration.objects.get().pk}
+    kinds = Counter(OutgoingMail.objects.values_list("kind", flat=True))
+    assert kinds == {MailKind.CONFIRMATION: 1, MailKind.EXISTING: 11}
+    assert_counters_consistent(event)
+
+
+def test_cancellations_changes_and_registrations_at_once_keep_counters(requires_postgres):
+    event = EventFactory(capacity=12)
+    a = WorkshopFactory(event=event, capacity=4)
+    b = WorkshopFactory(event=event, capacity=4)  # parallel to a
+    people = [registering(event, [a if i % 2 else b])().registration for i in range(16)]  # 12 places, 4 waitlisted
+    assert_counters_consistent(event)
+
+    calls = [lambda r=r: services.cancel(registration=r) for r in people[0:12:2]]  # b's seats and waiters
+    calls += [lambda r=r: services.change_sessions(registration=r, session_ids=[b.pk]) for r in people[1:12:4]]  # a→b
+    calls += [lambda r=r: services.reject(registration=r) for r in people[13:16:2]]  # waitlisted for the event
+    calls += [registering(event, [a]) for _ in range(5)] + [registering(event, [b]) for _ in range(5)]
+    _, errors = run_at_once(calls)
+
+    assert no_errors(errors)
+    assert_counters_consistent(event)
+    event.refresh_from_db()
+    assert event.seats_taken == 12  # more people waited than places were freed
+
+
+def test_waiting_list_promotion_under_concurrent_cancellations(requires_postgres):
+    event = EventFactory(capacity=None)
+    session = WorkshopFactory(event=event, capacity=5)
+    holders = [registering(event, [session])().registration for _ in range(5)]
+    waiting = [registering(event, [session])().registration for _ in range(8)]
+
+    _, errors = run_at_once([lambda r=r: services.cancel(registration=r) for r in holders])
+
+    assert no_errors(errors)
+    promoted = set(
+        Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED).values_list("registration", flat=True)
+    )
+    assert promoted == {r.pk for r in waiting[:5]}  # the first five waiting, in order
+    assert OutgoingMail.objects.filter(kind=MailKind.PROMOTED).count() == 5
+    assert_counters_consistent(event)
+
+
+def test_mail_goes_out_while_a_registration_holds_the_event_lock(requires_postgres, monkeypatch):
+    """The sender locks only its outbox row: neither refused by PostgreSQL (a
+    FOR UPDATE on the nullable registration join) nor skipping mail whose
+    event row a registration has locked."""
+    sent = []
+    message = types.SimpleNamespace(send=lambda fail_silently: sent.append(True))
+    monkeypatch.setitem(sys.modules, "registration.mail", types.SimpleNamespace(build_message=lambda mail: message))
+    event = EventFactory()
+    registration = registering(event)().registration
+    mail = OutgoingMail.objects.get(registration=registration)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_event_lock():
+        try:
+            with transaction.atomic():
+                Event.objects.select_for_update().get(pk=event.pk)
+                locked.set()
+                release.wait(TIMEOUT)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_event_lock)
+    holder.start()
+    try:
+        assert locked.wait(TIMEOUT)
+        delivered = outbox.deliver_by_id(mail.pk)
+    finally:
+        release.set()
+        holder.join(TIMEOUT)
+
+    mail.refresh_from_db()
+    assert (delivered, mail.status, mail.attempts, sent) == (True, MailStatus.SENT, 1, [True])
+
+
+def test_outbox_worker_claims_due_mail_on_postgres(requires_postgres, monkeypatch):
+    sent = []
+    message = types.SimpleNamespace(send=lambda fail_silently: sent.append(True))
+    monkeypatch.setitem(sys.modules, "registration.mail", types.SimpleNamespace(build_message=lambda mail: message))
+    event = EventFactory()
+    for _ in range(3):
+        registering(event)()
+
+    assert outbox.deliver_due() == (3, 0)
+    assert set(OutgoingMail.objects.values_list("status", flat=True)) == {MailStatus.SENT}
+    assert len(sent) == 3
