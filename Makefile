@@ -101,3 +101,9 @@ fonts:
 		echo "WARNING: no NanumGothic font: Korean names on badges need the Debian package fonts-nanum" >&2; \
 		echo "         (sudo apt-get install fonts-nanum), or set BADGE_FONT_PATHS to a Korean .ttf font." >&2; \
 	fi
+
+# The desk's QR decoder (npm jsqr, served as static vendor/jsqr/jsQR.js) for browsers
+# without BarcodeDetector. Installed from the lock file; the site starts without it.
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@

@@ -1,8 +1,13 @@
 """Writes that load an edition's programme from plain data (events.summit2010).
 
-Rows are matched on natural keys: the event, session kind, session, speaker and
-exhibitor slugs, and the English names of rooms and cities. A row is saved only
-when one of its values differs, so loading twice creates and changes nothing.
+Rows are matched on natural keys: the event, session kind, session, speaker,
+exhibitor and checkpoint slugs, and the English names of rooms and cities. A row
+is saved only when one of its values differs, so loading twice creates and
+changes nothing.
+
+The desk's checkpoints (registration.Checkpoint: an entrance per day, a door per
+room that checks attendance) are loaded with the programme, in the same
+transaction, because they name its days and rooms.
 """
 
 from collections import Counter
@@ -25,9 +30,10 @@ from events.models import (
     SessionSpeaker,
     Speaker,
 )
+from registration.models import Checkpoint
 
 # Load order; also the order of the summary.
-MODELS = (Event, SessionKind, Room, Speaker, Session, SessionSpeaker, Exhibitor, ParticipatingCity)
+MODELS = (Event, SessionKind, Room, Speaker, Session, SessionSpeaker, Exhibitor, ParticipatingCity, Checkpoint)
 
 
 @dataclass
@@ -57,18 +63,23 @@ class SeedResult:
         return "\n".join(lines)
 
 
-def load_summit() -> SeedResult:
+def load_summit(*, demo: bool = False) -> SeedResult:
     """Create or update the 2010 founding General Assembly and make it the current event.
 
     Side effects: writes the event and its session kinds, rooms, speakers, sessions,
-    speaker links, exhibitors and cities; clears `is_current` on every other event
-    (only one may be current). Deletes nothing: rows an organiser added stay.
-    Runs in one transaction and with the default language active, so that
-    django-modeltranslation fills the untranslated columns the same way every time.
+    speaker links, exhibitors, cities and the desk's checkpoints; clears
+    `is_current` on every other event (only one may be current). Deletes nothing:
+    rows an organiser added stay. Runs in one transaction and with the default
+    language active, so that django-modeltranslation fills the untranslated
+    columns the same way every time.
+
+    `demo`: leave registration open (no closing time), so that people trying the
+    site today can register; without it the 2010 window applies (closed since).
+    Loading again with the same `demo` changes nothing.
     """
     result = SeedResult()
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-        event = _load_event(result)
+        event = _load_event(result, demo=demo)
         kinds = {row["slug"]: _sync(result, SessionKind, ("slug",), row) for row in summit2010.SESSION_KINDS}
         rooms = {
             row["name_en"]: _sync(result, Room, ("event", "name_en"), {"event": event, **row})
@@ -84,12 +95,15 @@ def load_summit() -> SeedResult:
             _sync(result, Exhibitor, ("event", "slug"), {"event": event, **row})
         for row in summit2010.CITIES:
             _sync(result, ParticipatingCity, ("event", "name_en"), {"event": event, **row})
+        for row in summit2010.CHECKPOINTS:
+            room = rooms[row["room"]] if "room" in row else None
+            _sync(result, Checkpoint, ("event", "slug"), {**row, "event": event, "room": room})
     result.event = event
     return result
 
 
-def _load_event(result: SeedResult) -> Event:
-    row = summit2010.EVENT
+def _load_event(result: SeedResult, *, demo: bool) -> Event:
+    row = {**summit2010.EVENT, "registration_closes_at": None} if demo else summit2010.EVENT
     # The database allows one current event: step the others down first.
     others = Event.objects.filter(is_current=True).exclude(slug=row["slug"])
     result.updated[_label(Event)] += others.update(is_current=False)

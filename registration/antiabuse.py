@@ -23,7 +23,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signing import BadSignature, Signer, SignatureExpired, TimestampSigner
+from django.core.signing import BadSignature, SignatureExpired, Signer, TimestampSigner
 
 HONEYPOT_FIELD = "website"
 STAMP_FIELD = "form_stamp"

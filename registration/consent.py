@@ -166,8 +166,7 @@ NEWS = _text(
             ),
             (
                 "Your right to refuse, and what refusing means",
-                "You have the right to refuse. Refusing changes nothing for your registration or your "
-                "attendance.",
+                "You have the right to refuse. Refusing changes nothing for your registration or your attendance.",
             ),
         ],
         "I agree to receive news from WeGO by e-mail after the event. (optional)",

@@ -129,9 +129,7 @@ def _registration_context(mail: OutgoingMail, registration: Registration):
         "booked": [b.session for b in booked],
         "waiting": [b.session for b in bookings if b.status == BookingStatus.WAITLISTED],
         "promoted_session": next((b.session for b in booked if b.session.slug == promoted_slug), None),
-        "is_confirmed": registration.status == Status.CONFIRMED,
         "is_pending": registration.status == Status.PENDING,
-        "is_waitlisted": registration.status == Status.WAITLISTED,
         "is_ended": registration.status in (Status.CANCELLED, Status.REJECTED),
     }
     related, attachments = [], []

@@ -93,6 +93,9 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     search_text = models.TextField(editable=False, blank=True, default="")
+    anonymised_at = models.DateTimeField(
+        _("personal data destroyed at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("registration")

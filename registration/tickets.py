@@ -89,7 +89,10 @@ def _fonts(weight: str, size: int) -> tuple[ImageFont.FreeTypeFont | ImageFont.I
             fonts.append(ImageFont.truetype(path, size))
         except OSError:
             continue
-    fonts.append(ImageFont.load_default(size=size))  # Pillow's own font: basic Latin
+    try:
+        fonts.append(ImageFont.load_default(size=size))  # Pillow's own font: basic Latin
+    except (ImportError, OSError):  # a Pillow built without FreeType: its small bitmap font
+        fonts.append(ImageFont.load_default())
     return tuple(fonts)
 
 
@@ -172,7 +175,8 @@ class _Canvas:
         if text is None:
             return
         for line in _wrap(self.draw, text, font, TICKET_WIDTH - 2 * TICKET_MARGIN, max_lines):
-            self.draw.text((TICKET_WIDTH // 2, self.y), line, font=font, fill=colour, anchor="ma")
+            left = (TICKET_WIDTH - self.draw.textlength(line, font=font)) / 2  # centred, for any kind of font
+            self.draw.text((left, self.y), line, font=font, fill=colour)
             self.y += round(size * 1.3)
         self.y += gap
 

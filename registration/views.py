@@ -36,9 +36,14 @@ ENDED = (Status.CANCELLED, Status.REJECTED)
 
 def mark_private(response: HttpResponse) -> HttpResponse:
     """A page whose address holds a secret or that shows personal data: never
-    stored by a cache, never sent on as a referrer, never indexed."""
+    stored by a cache, its address never sent to another site, never indexed.
+
+    Referrer-Policy is same-origin, not no-referrer: under no-referrer browsers
+    send `Origin: null` with the page's own form posts, which Django's CSRF check
+    refuses, so the page's forms and the language switch would never work. The
+    page loads nothing from other hosts, so its address reaches no one else."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -248,10 +253,11 @@ def _manage_page(request, registration: Registration, *, details_form=None, sess
         held = {booking.session_id: booking.status for booking in bookings}
         sessions_form = sessions_form or SessionsForm(registration=registration, held=held)
         context.update(
-            qr_svg=mark_safe(tickets.qr_svg(registration)),  # noqa: S308 - markup written by segno
+            qr_svg=mark_safe(tickets.qr_svg(registration)),  # markup segno writes; the title is escaped
             details_form=details_form or DetailsForm(registration=registration),
             sessions_form=sessions_form,
-            offers_sessions=bool(bookings or sessions_form.errors) or sessions_form.fields["sessions"].queryset.exists(),
+            offers_sessions=bool(bookings or sessions_form.errors)
+            or sessions_form.fields["sessions"].queryset.exists(),
         )
     return render(request, "registration/manage.html", context)
 

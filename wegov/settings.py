@@ -2,6 +2,7 @@
 
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "phonenumber_field",
+    "axes",
     "events",
     "registration",
 ]
@@ -55,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last: turns a lockout (too many failed log-ins) into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wegov.urls"
@@ -102,6 +106,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a log-in while its user name + address is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Failed log-ins (desk and admin) are throttled per user name AND address together:
+# the venue shares one address, so one person's typos must not lock out every desk.
+# Attempts are stored in the database, so every node sees them.
+# Off in the test suite, whose client.login() passes no request (the throttle's
+# own tests turn it on with the settings fixture).
+AXES_ENABLED = not TESTING
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "desk/locked_out.html"
 
 # Languages and time
 LANGUAGE_CODE = "ko"
@@ -123,6 +144,11 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", xstatic_bootstrap.BASE_DIR),
 ]
+# The desk's QR decoder for browsers without BarcodeDetector (npm jsqr; `make node_modules`).
+# Optional: the site starts without it, and the desk then offers the camera only where
+# the browser reads QR codes itself.
+if (BASE_DIR / "node_modules" / "jsqr" / "dist").exists():
+    STATICFILES_DIRS.append(("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -148,17 +174,29 @@ PHONENUMBER_DEFAULT_REGION = "KR"
 PHONENUMBER_DB_FORMAT = "E164"
 
 # E-mail
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
-)
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Django 6.1 configures mail through MAILERS; the values still come from the
+# environment variables EMAIL_* listed in .env.example.
+MAILERS = {
+    "default": {
+        "BACKEND": env_str(
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend",
+        ),
+        "OPTIONS": {},
+    }
+}
+if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER"),
+        "password": env_str("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": env_int("EMAIL_TIMEOUT", 10),
+    }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "WeGO 2010 <noreply@we-gov.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,8 +1,403 @@
-from django.http import Http404
+"""The check-in desk: the checkpoint chooser, the desk page and its JSON API.
+
+The API (used by static/js/desk.js, and open to a future scanner app):
+- POST api/checkin/  {"checkpoint": slug, "ticket": secret-or-code} or
+                     {"checkpoint": slug, "registration": code}, optional "device"
+- GET  api/search/?q=...&checkpoint=slug
+- POST api/undo/     {"checkin": id}
+- GET  api/counters/?checkpoint=slug
+POST bodies are JSON and need the CSRF token (X-CSRFToken header). Answers are
+JSON, their messages in the language of the URL (/ko/ or /en/). Bad input gets
+400 with {"error": message}; the ticket secret never travels in a URL.
+"""
+
+import json
+from functools import wraps
+
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from registration import checkin as checkins
+from registration.checkin import REASONS, Result
+from registration.desk import queries
+from registration.desk.auth import desk_api, desk_required
+from registration.models import CheckpointKind, Registration
+
+MAX_BODY = 4096
+CLEAR_AFTER_MS = {Result.OK: 6000, Result.ALREADY: 6000, Result.REFUSED: 12000}
+
+# Short headlines for the result panel, one per refusal reason (the sentence is in REASONS).
+REFUSAL_TITLES = {
+    "unknown": gettext_lazy("Unknown code"),
+    "cancelled": gettext_lazy("Cancelled"),
+    "rejected": gettext_lazy("Not approved"),
+    "waitlisted": gettext_lazy("Waiting list"),
+    "pending": gettext_lazy("Awaiting approval"),
+    "not_booked": gettext_lazy("No seat booked"),
+    "wrong_day": gettext_lazy("Not valid today"),
+    "wrong_checkpoint": gettext_lazy("Checkpoint closed"),
+}
+# What the member of staff does next (also in docs/desk.md).
+ADVICE = {
+    "unknown": gettext_lazy("Search by name or e-mail. Not registered? Register them as a walk-in."),
+    "cancelled": gettext_lazy("Send the person to the registration desk: a walk-in registration is possible."),
+    "rejected": gettext_lazy("Send the person to an organiser at the registration desk."),
+    "waitlisted": gettext_lazy("No place yet: send the person to the registration desk."),
+    "pending": gettext_lazy("An organiser must approve the registration first: call an organiser."),
+    "not_booked": gettext_lazy("Let them in only if seats are free, or send them to a session they booked."),
+    "wrong_day": gettext_lazy("This ticket admits on other days: check the programme with the person."),
+    "wrong_checkpoint": gettext_lazy("This device is set to another day or room: choose the right checkpoint."),
+}
 
 
-def _todo(request, **kwargs):
-    raise Http404
+class BadRequest(Exception):
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
 
 
-choose_checkpoint = desk = api_checkin = api_search = api_undo = api_counters = _todo
+def json_api(method: str):
+    """Only `method`; a BadRequest raised by the view becomes a JSON error."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method != method:
+                response = JsonResponse({"error": _("Method not allowed.")}, status=405)
+                response["Allow"] = method
+                return response
+            try:
+                return view(request, *args, **kwargs)
+            except BadRequest as error:
+                return JsonResponse({"error": str(error.message)}, status=error.status)
+
+        return wrapper
+
+    return decorator
+
+
+# Pages ----------------------------------------------------------------------------
+
+
+@desk_required
+def choose_checkpoint(request):
+    event = queries.current_event()
+    checkpoints = []
+    today = None
+    if event is not None:
+        today = event.local(timezone.now()).date()
+        checkpoints = queries.checkpoints_of(event)
+        rooms_today = queries.rooms_with_sessions_on(event, today) if checkpoints else set()
+        for checkpoint in checkpoints:
+            checkpoint.open_today = (
+                checkpoint.day == today if checkpoint.kind == CheckpointKind.ENTRANCE else checkpoint.room_id in rooms_today
+            )
+    return render(
+        request,
+        "desk/checkpoints.html",
+        {
+            "desk_event": event,
+            "today": today,
+            "entrances": [c for c in checkpoints if c.kind == CheckpointKind.ENTRANCE],
+            "rooms": [c for c in checkpoints if c.kind == CheckpointKind.ROOM],
+            "changing": "change" in request.GET,
+        },
+    )
+
+
+@desk_required
+def desk(request, slug):
+    checkpoint = queries.checkpoint_by_slug(slug)
+    if checkpoint is None:
+        raise Http404
+    counters = queries.counters(checkpoint, timezone.now())
+    config = {
+        "checkpoint": checkpoint.slug,
+        "checkpointName": checkpoint.name,
+        "isRoom": checkpoint.kind == CheckpointKind.ROOM,
+        "urls": {
+            "checkin": reverse("desk:api_checkin"),
+            "search": reverse("desk:api_search"),
+            "undo": reverse("desk:api_undo"),
+            "counters": reverse("desk:api_counters"),
+        },
+        "jsqr": _optional_static("vendor/jsqr/jsQR.js"),
+        "clearAfter": CLEAR_AFTER_MS,
+        "strings": _desk_strings(),
+    }
+    return render(
+        request,
+        "desk/desk.html",
+        {"checkpoint": checkpoint, "counters": _counters_json(counters, checkpoint.event), "config": config},
+    )
+
+
+# API ------------------------------------------------------------------------------
+
+
+@desk_api
+@json_api("POST")
+def api_checkin(request):
+    data = _json_body(request)
+    checkpoint = _checkpoint(data.get("checkpoint"))
+    ticket, code = data.get("ticket"), data.get("registration")
+    if ticket is not None:
+        registration = checkins.find_ticket(event_id=checkpoint.event_id, text=_text(ticket, "ticket", 200))
+    elif code is not None:
+        registration = queries.registration_by_code(checkpoint.event_id, _text(code, "registration", 20))
+    else:
+        raise BadRequest(_("Send a ticket or a registration code."))
+    now = timezone.now()
+    outcome = checkins.check_in(
+        checkpoint=checkpoint,
+        registration=registration,
+        user=request.user,
+        device=_device(request, data),
+        now=now,
+    )
+    return JsonResponse(_outcome_json(outcome, checkpoint, now))
+
+
+@desk_api
+@json_api("GET")
+def api_search(request):
+    text = request.GET.get("q", "")[:100]
+    slug = request.GET.get("checkpoint")
+    if slug:
+        checkpoint = _checkpoint(slug)
+        event_id = checkpoint.event_id
+        day = checkpoint.event.local(timezone.now()).date()
+    else:
+        event = queries.current_event()
+        if event is None:
+            raise BadRequest(_("There is no current event."))
+        checkpoint, event_id, day = None, event.pk, None
+    matches = queries.search(event_id=event_id, text=text, checkpoint=checkpoint, day=day)
+    return JsonResponse(
+        {
+            "query": text,
+            "too_short": len(text.strip()) < queries.SEARCH_MIN_LENGTH,
+            "results": [_match_json(registration) for registration in matches],
+        }
+    )
+
+
+@desk_api
+@json_api("POST")
+def api_undo(request):
+    data = _json_body(request)
+    checkin_id = data.get("checkin")
+    if isinstance(checkin_id, str) and checkin_id.isdigit():
+        checkin_id = int(checkin_id)
+    if not isinstance(checkin_id, int) or isinstance(checkin_id, bool) or not 0 < checkin_id < 2**63:
+        raise BadRequest(_("Send the id of the check-in to undo."))
+    checkin = queries.checkin_for_undo(checkin_id)
+    if checkin is None:
+        raise BadRequest(_("No such check-in."), status=404)
+    now = timezone.now()
+    checkin = checkins.undo(checkin=checkin, user=request.user, now=now)
+    event = checkin.checkpoint.event
+    return JsonResponse(
+        {
+            "undone": True,
+            "message": _("Check-in of %(name)s undone.") % {"name": checkin.registration.name},
+            "checkin": _checkin_json(checkin, event),
+            "counters": _counters_json(queries.counters(checkin.checkpoint, now), event),
+        }
+    )
+
+
+@desk_api
+@json_api("GET")
+def api_counters(request):
+    checkpoint = _checkpoint(request.GET.get("checkpoint"))
+    return JsonResponse({"counters": _counters_json(queries.counters(checkpoint, timezone.now()), checkpoint.event)})
+
+
+# Helpers --------------------------------------------------------------------------
+
+
+def _json_body(request) -> dict:
+    if len(request.body) > MAX_BODY:
+        raise BadRequest(_("The request is too large."))
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest(_("The request is not valid JSON.")) from None
+    if not isinstance(data, dict):
+        raise BadRequest(_("The request must be a JSON object."))
+    return data
+
+
+def _text(value, field: str, max_length: int) -> str:
+    if not isinstance(value, str) or len(value) > max_length:
+        raise BadRequest(_("“%(field)s” must be a short text.") % {"field": field})
+    return value
+
+
+def _checkpoint(slug):
+    if not slug:
+        raise BadRequest(_("Say which checkpoint (“checkpoint”: its code)."))
+    checkpoint = queries.checkpoint_by_slug(slug) if isinstance(slug, str) else None
+    if checkpoint is None:
+        raise BadRequest(_("Unknown checkpoint."))
+    return checkpoint
+
+
+def _device(request, data) -> str:
+    device = data.get("device") or request.headers.get("X-Desk-Device") or ""
+    if not isinstance(device, str):
+        return ""
+    return "".join(ch for ch in device if ch.isprintable()).strip()[:80]
+
+
+def _optional_static(path: str) -> str:
+    """The URL of an optional static file, or "" when it is not installed."""
+    try:
+        return staticfiles_storage.url(path)
+    except ValueError:  # missing from the manifest (npm packages not installed)
+        return ""
+
+
+def _outcome_json(outcome, checkpoint, now) -> dict:
+    event = checkpoint.event
+    registration = outcome.registration
+    if outcome.result == Result.OK:
+        title = _("Checked in")
+        message = _("Checked in at %(time)s.") % {"time": formats.time_format(event.local(now), "H:i")}
+    elif outcome.result == Result.ALREADY:
+        at = event.local(outcome.checkin.checked_in_at)
+        title = _("Already checked in")
+        message = _("Checked in at %(time)s at %(checkpoint)s.") % {
+            "time": formats.time_format(at, "H:i"),
+            "checkpoint": outcome.checkin.checkpoint.name,
+        }
+    else:
+        title, message = str(REFUSAL_TITLES.get(outcome.reason, _("Not admitted"))), outcome.message
+    return {
+        "result": outcome.result,
+        "reason": outcome.reason,
+        "title": title,
+        "message": message,
+        "advice": str(ADVICE.get(outcome.reason, "")),
+        "attendee": _attendee_json(registration, event, outcome.session) if registration else None,
+        "checkin": _checkin_json(outcome.checkin, event) if outcome.checkin else None,
+        "session": _session_json(outcome.session, event) if outcome.session else None,
+        "counters": _counters_json(queries.counters(checkpoint, now), event),
+    }
+
+
+def _attendee_json(registration: Registration, event, current_session) -> dict:
+    sessions = queries.booked_sessions(registration)
+    current_pk = current_session.pk if current_session else None
+    return {
+        "name": registration.name,
+        "organisation": registration.organisation,
+        "category": registration.category,
+        "category_label": str(registration.get_category_display()),
+        "status": registration.status,
+        "status_label": str(registration.get_status_display()),
+        "code": registration.code,
+        "attention": registration.needs_attention,
+        "attention_note": registration.attention_note if registration.needs_attention else "",
+        "sessions": [dict(_session_json(s, event), current=s.pk == current_pk) for s in sessions],
+    }
+
+
+def _match_json(registration: Registration) -> dict:
+    return {
+        "code": registration.code,
+        "name": registration.name,
+        "organisation": registration.organisation,
+        "category": registration.category,
+        "category_label": str(registration.get_category_display()),
+        "status": registration.status,
+        "status_label": str(registration.get_status_display()),
+        "holds_a_place": registration.holds_a_place,
+        "attention": registration.needs_attention,
+        "checked_in_here": getattr(registration, "checked_in_here", None),
+    }
+
+
+def _session_json(session, event) -> dict:
+    starts, ends = event.local(session.starts_at), event.local(session.ends_at)
+    return {
+        "title": session.title,
+        "starts_at": starts.isoformat(),
+        "ends_at": ends.isoformat(),
+        "when": "{} {}–{}".format(
+            formats.date_format(starts, "MONTH_DAY_FORMAT"),
+            formats.time_format(starts, "H:i"),
+            formats.time_format(ends, "H:i"),
+        ),
+        "room": session.room.name if session.room_id else "",
+    }
+
+
+def _checkin_json(checkin, event) -> dict:
+    at = event.local(checkin.checked_in_at)
+    return {
+        "id": checkin.pk,
+        "at": at.isoformat(),
+        "time": formats.time_format(at, "H:i"),
+        "checkpoint": checkin.checkpoint.name,
+        "undone": checkin.undone_at is not None,
+    }
+
+
+def _counters_json(counters: queries.Counters, event) -> dict:
+    return {
+        "day": counters.day.isoformat(),
+        "registered": counters.registered,
+        "entered_today": counters.entered_today,
+        "here_today": counters.here_today,
+        "session": (
+            dict(
+                _session_json(counters.session, event),
+                booked=counters.booked,
+                capacity=counters.session.capacity if counters.session.booking_required else None,
+                inside=counters.inside,
+            )
+            if counters.session
+            else None
+        ),
+    }
+
+
+def _desk_strings() -> dict:
+    """Interface strings desk.js shows, in the page's language."""
+    return {
+        "undo": _("Undo"),
+        "undone": _("Undone"),
+        "undoFailed": _("Could not undo. Try again."),
+        "noMatches": _("No matches. Check the spelling, or try the e-mail or organisation."),
+        "tooShort": _("Type at least two letters."),
+        "searching": _("Searching…"),
+        "matches": _("Matches: choose one with the arrow keys and Enter, or tap it."),
+        "checkedInHere": _("already checked in here"),
+        "attention": _("Attention"),
+        "sessions": _("Booked sessions"),
+        "noSessions": _("No sessions booked."),
+        "now": _("now"),
+        "code": _("Code"),
+        "networkError": _("No answer from the server. Check the connection and scan again."),
+        "loggedOut": _("You have been logged out. Reload the page and log in again."),
+        "serverError": _("The server could not answer. Try again."),
+        "cameraInsecure": _(
+            "The camera only works over a secure connection (HTTPS) or on localhost. Use a USB scanner or type the code."
+        ),
+        "cameraUnsupported": _("This browser cannot use the camera. Use a USB scanner or type the code."),
+        "cameraDenied": _("The camera was not allowed. Allow it in the browser's settings, or type the code."),
+        "cameraNoDecoder": _("This browser cannot read QR codes. Use a USB scanner or type the code."),
+        "cameraOn": _("Point the camera at the QR code."),
+        "soundOn": _("Sound on"),
+        "soundOff": _("Sound off"),
+        "clearsIn": _("Clears by itself"),
+        "recentEmpty": _("No check-ins on this device yet."),
+    }

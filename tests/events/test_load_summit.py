@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from modeltranslation.translator import translator
 
+from events.management.commands.load_summit import Command as LoadSummit
 from events.models import (
     Audience,
     Event,
@@ -23,6 +24,7 @@ from events.models import (
     SpeakerRole,
 )
 from events.seed import MODELS, load_summit
+from registration.models import Checkpoint, CheckpointKind
 from tests.factories import EventFactory
 
 HANGUL = re.compile("[가-힣]")
@@ -322,7 +324,9 @@ def test_every_session_falls_within_the_event_in_a_room(summit):
         assert session.room.event_id == summit.pk
 
 
-@pytest.mark.parametrize("model", [Event, Room, SessionKind, Session, Speaker, Exhibitor, ParticipatingCity])
+@pytest.mark.parametrize(
+    "model", [Event, Room, SessionKind, Session, Speaker, Exhibitor, ParticipatingCity, Checkpoint]
+)
 def test_every_translated_field_is_filled_in_both_languages(summit, model):
     fields = translator.get_options_for_model(model).fields
 
@@ -374,6 +378,100 @@ def test_load_summit_command_prints_a_summary(db):
     assert "0 created" not in first.getvalue()
     assert "0 created, 0 updated" in second.getvalue()
     assert "sessions 16" in second.getvalue()
+    assert "checkpoints 7" in second.getvalue()
+
+
+# The desk's checkpoints ----------------------------------------------------------------
+
+
+def test_load_summit_creates_an_entrance_per_day(summit):
+    entrances = Checkpoint.objects.filter(event=summit, kind=CheckpointKind.ENTRANCE).order_by("day")
+
+    assert [(c.slug, c.day, c.name_en, c.name_ko) for c in entrances] == [
+        ("entrance-2010-09-06", date(2010, 9, 6), "Entrance — 6 September", "입구 — 9월 6일"),
+        ("entrance-2010-09-07", date(2010, 9, 7), "Entrance — 7 September", "입구 — 9월 7일"),
+        ("entrance-2010-09-08", date(2010, 9, 8), "Entrance — 8 September", "입구 — 9월 8일"),
+    ]
+    assert all(c.room_id is None for c in entrances)
+
+
+def test_load_summit_creates_a_door_per_room_that_checks_attendance(summit):
+    doors = Checkpoint.objects.filter(event=summit, kind=CheckpointKind.ROOM).select_related("room")
+    workshop_rooms = {w.room for w in sessions_of_kind(summit, "workshop")}
+
+    assert {door.room for door in doors} == workshop_rooms
+    assert set(Room.objects.filter(event=summit, checks_attendance=True)) == workshop_rooms
+    assert {door.slug for door in doors} == {
+        "door-regency-room",
+        "door-grand-salon",
+        "door-namsan-room",
+        "door-hangang-room",
+    }
+    for door in doors:
+        assert door.day is None
+        assert door.name_en == f"{door.room.name_en} door"
+        assert door.name_ko == f"{door.room.name_ko} 출입구"
+
+
+def test_loading_again_keeps_checkpoints_and_their_check_ins(summit):
+    before = dict(Checkpoint.objects.values_list("slug", "pk"))
+    Checkpoint.objects.filter(slug="entrance-2010-09-07").update(name_en="Changed")
+
+    result = load_summit()
+
+    assert dict(Checkpoint.objects.values_list("slug", "pk")) == before
+    assert Checkpoint.objects.get(slug="entrance-2010-09-07").name_en == "Entrance — 7 September"
+    assert (result.created.total(), result.updated.total()) == (0, 1)
+
+
+# --demo ---------------------------------------------------------------------------------
+
+
+def test_demo_leaves_registration_open(db):
+    event = load_summit(demo=True).event
+
+    event.refresh_from_db()
+    assert event.registration_closes_at is None
+    assert event.local(event.registration_opens_at).date() == date(2010, 8, 2)
+    assert event.registration_is_open() is True
+
+
+def test_loading_twice_with_demo_creates_and_changes_nothing(db):
+    load_summit(demo=True)
+    before = snapshot()
+
+    result = load_summit(demo=True)
+
+    assert (result.created.total(), result.updated.total()) == (0, 0)
+    assert snapshot() == before
+
+
+def test_loading_without_demo_restores_the_2010_window(db):
+    load_summit(demo=True)
+
+    result = load_summit()
+
+    event = Event.objects.get(slug="wego-2010")
+    assert (result.created.total(), result.updated.total()) == (0, 1)
+    assert event.local(event.registration_closes_at).date() == date(2010, 9, 8)
+
+
+def test_load_summit_command_takes_demo(db):
+    first, second = StringIO(), StringIO()
+
+    call_command("load_summit", "--demo", stdout=first)
+    call_command("load_summit", "--demo", stdout=second)
+
+    assert Event.objects.get(slug="wego-2010").registration_closes_at is None
+    assert "registration stays open" in first.getvalue()
+    assert "0 created, 0 updated" in second.getvalue()
+
+
+def test_load_summit_command_documents_demo():
+    help_text = " ".join(LoadSummit().create_parser("manage.py", "load_summit").format_help().split())
+
+    assert "--demo" in help_text
+    assert "Leave online registration open (no closing time)" in help_text
 
 
 def snapshot() -> dict:

@@ -4,8 +4,6 @@ open at a fixed moment, four parallel workshops and a delegates-only session."""
 
 import pytest
 from django.core.cache import cache
-from django.urls import reverse
-from django.utils import translation
 
 from events.models import Audience
 from tests.factories import EventFactory, RoomFactory, WorkshopFactory, seoul
@@ -65,8 +63,3 @@ def delegates_session(open_event):
         ends_at=seoul(2010, 9, 7, 15, 0),
         capacity=50,
     )
-
-
-def url(name: str, lang: str = "en", **kwargs) -> str:
-    with translation.override(lang):
-        return reverse(f"registration:{name}", kwargs=kwargs or None)

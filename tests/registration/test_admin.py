@@ -400,3 +400,17 @@ def test_outbox_changelist_queries_do_not_grow_with_rows(admin_client, event, n,
         response = admin_client.get(reverse(OUTBOX))
 
     assert len(response.context["cl"].result_list) == n
+
+
+def test_outbox_and_booking_detail_pages_are_read_only(admin_client, event, workshop):
+    registration = register(event, [workshop])
+    mail = failing_mail(event, last_error="ConnectionRefusedError: [Errno 111] Connection refused")
+    booking = Booking.objects.get(registration=registration)
+
+    mail_page = admin_client.get(reverse("admin:registration_outgoingmail_change", args=[mail.pk]))
+    booking_page = admin_client.get(reverse("admin:registration_booking_change", args=[booking.pk]))
+
+    assert "ConnectionRefusedError: [Errno 111] Connection refused" in mail_page.content.decode()
+    assert mail_page.context["adminform"].form.fields == {}
+    assert booking_page.context["adminform"].form.fields == {}
+    assert 'name="_save"' not in booking_page.content.decode()

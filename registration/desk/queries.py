@@ -1,0 +1,139 @@
+"""Reads for the check-in desk. Each answers in a fixed, small number of
+queries whatever the number of rows: the desk's endpoints are on the queue's
+critical path (see the benchmark), so nothing here loops over rows in SQL."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from events.models import Event, Session
+from registration.checkin import current_session
+from registration.models import (
+    HOLDS_A_PLACE,
+    BookingStatus,
+    CheckIn,
+    Checkpoint,
+    CheckpointKind,
+    Registration,
+)
+from registration.search import fold
+
+SEARCH_MIN_LENGTH = 2
+SEARCH_LIMIT = 10
+
+
+def current_event() -> Event | None:
+    return Event.objects.current().first()
+
+
+def checkpoints_of(event: Event) -> list[Checkpoint]:
+    """The event's checkpoints: entrances by day, then room doors."""
+    return list(Checkpoint.objects.filter(event=event).select_related("room").order_by("kind", "day", "position", "pk"))
+
+
+def rooms_with_sessions_on(event: Event, day: date) -> set[int]:
+    """Ids of the rooms with a published session starting on `day`."""
+    return set(
+        Session.objects.published()
+        .for_event(event)
+        .on_day(event, day)
+        .filter(room__isnull=False)
+        .values_list("room_id", flat=True)
+    )
+
+
+def checkpoint_by_slug(slug: str) -> Checkpoint | None:
+    """A checkpoint of the current event, with its event and room (one query)."""
+    if not isinstance(slug, str) or not slug or len(slug) > 60:
+        return None
+    return Checkpoint.objects.select_related("event", "room").filter(event__is_current=True, slug=slug).first()
+
+
+def registration_by_code(event_id: int, code: str) -> Registration | None:
+    code = (code or "").strip().upper().replace("-", "").replace(" ", "")
+    if not code or len(code) > 12:
+        return None
+    return Registration.objects.select_related("event").filter(event_id=event_id, code=code).first()
+
+
+def checkin_for_undo(checkin_id: int) -> CheckIn | None:
+    """A check-in of the current event, with what the answer shows about it."""
+    return (
+        CheckIn.objects.select_related("registration", "checkpoint__event", "checkpoint__room")
+        .filter(pk=checkin_id, checkpoint__event__is_current=True)
+        .first()
+    )
+
+
+def search(*, event_id: int, text: str, checkpoint: Checkpoint | None = None, day: date | None = None):
+    """Up to SEARCH_LIMIT registrations whose name, e-mail, organisation or code
+    contains `text`, folded (case- and accent-insensitive, Hangul or Latin).
+    With a checkpoint, each is annotated `checked_in_here` (a live check-in there
+    on `day`). One query; an empty list for fewer than two characters."""
+    folded = fold(text)
+    if len(folded) < SEARCH_MIN_LENGTH:
+        return []
+    registrations = Registration.objects.filter(event_id=event_id, search_text__contains=folded[:100])
+    if checkpoint is not None:
+        registrations = registrations.annotate(
+            checked_in_here=Exists(
+                CheckIn.objects.filter(
+                    registration=OuterRef("pk"), checkpoint=checkpoint, day=day, undone_at__isnull=True
+                )
+            )
+        )
+    fields = ["pk", "code", "name", "organisation", "category", "status", "needs_attention", "attention_note"]
+    return list(registrations.only(*fields).order_by("name", "pk")[:SEARCH_LIMIT])
+
+
+def booked_sessions(registration: Registration) -> list[Session]:
+    """The sessions a registration holds a seat in, in time order (one query)."""
+    return list(
+        Session.objects.filter(
+            bookings__registration=registration, bookings__status=BookingStatus.CONFIRMED, is_published=True
+        )
+        .select_related("room")
+        .order_by("starts_at", "pk")
+    )
+
+
+@dataclass
+class Counters:
+    day: date
+    registered: int
+    entered_today: int  # distinct people with a live check-in at any entrance today
+    here_today: int  # distinct people with a live check-in at this checkpoint today
+    session: Session | None = None  # a room's current (or next) session
+    inside: int | None = None  # checked in at this room for that session
+
+    @property
+    def booked(self) -> int | None:
+        if self.session is None or not self.session.booking_required:
+            return None
+        return self.session.seats_booked
+
+
+def counters(checkpoint: Checkpoint, now: datetime) -> Counters:
+    """The desk's live figures: two queries at an entrance, three at a room."""
+    event = checkpoint.event
+    today = event.local(now).date()
+    session = current_session(checkpoint, now) if checkpoint.kind == CheckpointKind.ROOM else None
+    registered = Registration.objects.filter(event_id=event.pk, status__in=HOLDS_A_PLACE).count()
+    figures = {
+        "entered": Count("registration", distinct=True, filter=Q(checkpoint__kind=CheckpointKind.ENTRANCE)),
+        "here": Count("registration", distinct=True, filter=Q(checkpoint=checkpoint)),
+    }
+    if session is not None:
+        figures["inside"] = Count("registration", distinct=True, filter=Q(checkpoint=checkpoint, session=session))
+    totals = CheckIn.objects.filter(checkpoint__event_id=event.pk, day=today, undone_at__isnull=True).aggregate(
+        **figures
+    )
+    return Counters(
+        day=today,
+        registered=registered,
+        entered_today=totals["entered"],
+        here_today=totals["here"],
+        session=session,
+        inside=totals.get("inside"),
+    )

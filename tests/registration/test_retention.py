@@ -1,0 +1,89 @@
+"""Personal data is destroyed when the retention period in the consent ends."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from registration import services
+from registration.models import Booking, OutgoingMail, Registration
+from registration.retention import destroy_expired
+from tests.factories import EventFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_mail(settings):
+    settings.OUTBOX_SEND_ON_COMMIT = False
+
+
+def register(event, n, *, news=False, sessions=()):
+    person = {
+        "name": f"김민준 {n}",
+        "email": f"p{n}@example.org",
+        "organisation": "서울특별시",
+        "phone": "+821012345678",
+        "country": "KR",
+        "language": "ko",
+        "category": "citizen",
+        "needs": "wheelchair",
+    }
+    return services.register(
+        event=event, person=person, session_ids=list(sessions), news_consent=news, walk_in=True
+    ).registration
+
+
+def test_registrations_are_kept_until_three_months_after_the_event():
+    event = EventFactory(start_date=date(2010, 9, 6), end_date=date(2010, 9, 8))
+    registration = register(event, 1)
+
+    result = destroy_expired(today=date(2010, 12, 8))
+
+    registration.refresh_from_db()
+    assert (result.anonymised, registration.name, registration.email) == (0, "김민준 1", "p1@example.org")
+
+
+def test_expired_registrations_lose_every_personal_field_and_their_links():
+    event = EventFactory(start_date=date(2010, 9, 6), end_date=date(2010, 9, 8))
+    workshop = SessionFactory(event=event, booking_required=True, capacity=10)
+    registration = register(event, 1, sessions=[workshop.pk])
+    old_ticket, old_manage = registration.ticket_secret, registration.manage_secret
+
+    result = destroy_expired(today=date(2010, 12, 10))
+
+    registration.refresh_from_db()
+    assert result.anonymised == 1
+    assert [registration.name, registration.email, registration.organisation, str(registration.phone)] == [""] * 4
+    assert (registration.needs, registration.search_text.strip()) == ("", registration.code.casefold())
+    assert registration.anonymised_at is not None
+    assert old_ticket != registration.ticket_secret and old_manage != registration.manage_secret
+    assert not OutgoingMail.objects.filter(registration=registration).exists()
+    assert (registration.category, registration.country.code) == ("citizen", "KR")
+    assert Booking.objects.filter(registration=registration).count() == 1
+
+
+def test_news_subscribers_keep_name_and_email_for_two_years_then_lose_them():
+    event = EventFactory(start_date=date(2010, 9, 6), end_date=date(2010, 9, 8))
+    registration = register(event, 1, news=True)
+
+    destroy_expired(today=date(2011, 1, 1))
+    registration.refresh_from_db()
+    kept = (registration.name, registration.email, registration.organisation, registration.anonymised_at)
+
+    destroy_expired(today=date(2012, 9, 10))
+    registration.refresh_from_db()
+
+    assert kept == ("김민준 1", "p1@example.org", "", None)
+    assert (registration.name, registration.email) == ("", "")
+    assert registration.anonymised_at is not None
+
+
+def test_purge_command_dry_run_changes_nothing(capsys):
+    event = EventFactory(start_date=date(2010, 9, 6), end_date=date(2010, 9, 8))
+    register(event, 1)
+
+    call_command("purge_personal_data", "--dry-run")
+
+    assert "Would anonymise 1 registration" in capsys.readouterr().out
+    assert Registration.objects.get().name == "김민준 1"
