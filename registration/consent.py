@@ -137,7 +137,7 @@ NEWS = _text(
         "WeGO 소식 수신 동의 (선택)",
         [
             ("수집·이용 목적", "행사 후 WeGO의 활동, 다음 총회와 행사 소식을 전자우편으로 보내 드립니다."),
-            ("수집 항목", "성명, 전자우편 주소, 소속 기관, 국가, 전자우편 수신 언어."),
+            ("수집 항목", "성명, 전자우편 주소, 전자우편 수신 언어."),
             (
                 "보유·이용 기간",
                 "동의를 철회할 때까지, 길어도 행사 종료 후 2년까지 보유·이용하고, 그 후 지체 없이 파기합니다. "
@@ -157,7 +157,7 @@ NEWS = _text(
                 "Purpose",
                 "Sending you news by e-mail after the event about WeGO's work and its next assemblies and events.",
             ),
-            ("Items collected", "Name, e-mail address, organisation, country, language for e-mails."),
+            ("Items collected", "Name, e-mail address, language for e-mails."),
             (
                 "Retention period",
                 "Until you withdraw this consent, and at most two years after the end of the event; then "

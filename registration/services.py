@@ -31,6 +31,7 @@ from registration.models import (
     MailKind,
     Registration,
     Status,
+    new_secret,
 )
 
 PRIVACY_TEXT_VERSION = "2010-08-01"
@@ -129,13 +130,24 @@ def register(
                     return Outcome(registration=earlier, created=False)
             if email:
                 existing = same_address(event, email).first()
-                if existing is not None:
+                if existing is not None and existing.status != Status.CANCELLED:
                     outbox.queue(kind=MailKind.EXISTING, registration=existing, to_email=email)
                     return Outcome(registration=existing, created=False)
+            else:
+                existing = None
             sessions = _lock_sessions(session_ids, event)
             check_session_choice(event=event, category=person["category"], sessions=sessions)
 
-            registration = Registration(event=event, submission_token=submission_token or None, is_walk_in=walk_in)
+            if existing is not None:
+                # Someone who cancelled registers again: the same row starts
+                # over, with new secrets so the old ticket and link stay dead.
+                registration = Registration.objects.select_for_update().get(pk=existing.pk)
+                registration.ticket_secret, registration.manage_secret = new_secret(), new_secret()
+                registration.cancelled_at = None
+                registration.submission_token = submission_token or None
+                registration.is_walk_in = walk_in
+            else:
+                registration = Registration(event=event, submission_token=submission_token or None, is_walk_in=walk_in)
             for name in PERSON_FIELDS:
                 if name in person:
                     setattr(registration, name, person[name])
@@ -172,6 +184,10 @@ def change_sessions(*, registration: Registration, session_ids: list[int], now: 
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status in (Status.CANCELLED, Status.REJECTED):
             raise RegistrationError(_("This registration has been cancelled."), code="cancelled")
+        if not event.registration_is_open(now):
+            raise RegistrationError(
+                _("Registration is closed: session choices can no longer be changed online."), code="closed"
+            )
         current = {b.session_id: b for b in registration.bookings.exclude(status=BookingStatus.CANCELLED)}
         wanted = {int(pk) for pk in session_ids}  # "12" from a form must match the booking's 12
         sessions = _lock_sessions(sorted(wanted | set(current)), event)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registration import checkin as checkins
-from registration.checkin import REASONS, Result
+from registration.checkin import Result
 from registration.desk import queries
 from registration.desk.auth import desk_api, desk_required
 from registration.models import CheckpointKind, Registration
@@ -55,7 +55,7 @@ ADVICE = {
 }
 
 
-class BadRequest(Exception):
+class ApiError(Exception):
     def __init__(self, message, status=400):
         super().__init__(message)
         self.message = message
@@ -63,7 +63,7 @@ class BadRequest(Exception):
 
 
 def json_api(method: str):
-    """Only `method`; a BadRequest raised by the view becomes a JSON error."""
+    """Only `method`; a ApiError raised by the view becomes a JSON error."""
 
     def decorator(view):
         @wraps(view)
@@ -74,7 +74,7 @@ def json_api(method: str):
                 return response
             try:
                 return view(request, *args, **kwargs)
-            except BadRequest as error:
+            except ApiError as error:
                 return JsonResponse({"error": str(error.message)}, status=error.status)
 
         return wrapper
@@ -95,9 +95,10 @@ def choose_checkpoint(request):
         checkpoints = queries.checkpoints_of(event)
         rooms_today = queries.rooms_with_sessions_on(event, today) if checkpoints else set()
         for checkpoint in checkpoints:
-            checkpoint.open_today = (
-                checkpoint.day == today if checkpoint.kind == CheckpointKind.ENTRANCE else checkpoint.room_id in rooms_today
-            )
+            if checkpoint.kind == CheckpointKind.ENTRANCE:
+                checkpoint.open_today = checkpoint.day == today
+            else:
+                checkpoint.open_today = checkpoint.room_id in rooms_today
     return render(
         request,
         "desk/checkpoints.html",
@@ -152,7 +153,7 @@ def api_checkin(request):
     elif code is not None:
         registration = queries.registration_by_code(checkpoint.event_id, _text(code, "registration", 20))
     else:
-        raise BadRequest(_("Send a ticket or a registration code."))
+        raise ApiError(_("Send a ticket or a registration code."))
     now = timezone.now()
     outcome = checkins.check_in(
         checkpoint=checkpoint,
@@ -176,7 +177,7 @@ def api_search(request):
     else:
         event = queries.current_event()
         if event is None:
-            raise BadRequest(_("There is no current event."))
+            raise ApiError(_("There is no current event."))
         checkpoint, event_id, day = None, event.pk, None
     matches = queries.search(event_id=event_id, text=text, checkpoint=checkpoint, day=day)
     return JsonResponse(
@@ -196,10 +197,10 @@ def api_undo(request):
     if isinstance(checkin_id, str) and checkin_id.isdigit():
         checkin_id = int(checkin_id)
     if not isinstance(checkin_id, int) or isinstance(checkin_id, bool) or not 0 < checkin_id < 2**63:
-        raise BadRequest(_("Send the id of the check-in to undo."))
+        raise ApiError(_("Send the id of the check-in to undo."))
     checkin = queries.checkin_for_undo(checkin_id)
     if checkin is None:
-        raise BadRequest(_("No such check-in."), status=404)
+        raise ApiError(_("No such check-in."), status=404)
     now = timezone.now()
     checkin = checkins.undo(checkin=checkin, user=request.user, now=now)
     event = checkin.checkpoint.event
@@ -225,28 +226,28 @@ def api_counters(request):
 
 def _json_body(request) -> dict:
     if len(request.body) > MAX_BODY:
-        raise BadRequest(_("The request is too large."))
+        raise ApiError(_("The request is too large."))
     try:
         data = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
-        raise BadRequest(_("The request is not valid JSON.")) from None
+        raise ApiError(_("The request is not valid JSON.")) from None
     if not isinstance(data, dict):
-        raise BadRequest(_("The request must be a JSON object."))
+        raise ApiError(_("The request must be a JSON object."))
     return data
 
 
 def _text(value, field: str, max_length: int) -> str:
     if not isinstance(value, str) or len(value) > max_length:
-        raise BadRequest(_("“%(field)s” must be a short text.") % {"field": field})
+        raise ApiError(_("“%(field)s” must be a short text.") % {"field": field})
     return value
 
 
 def _checkpoint(slug):
     if not slug:
-        raise BadRequest(_("Say which checkpoint (“checkpoint”: its code)."))
+        raise ApiError(_("Say which checkpoint (“checkpoint”: its code)."))
     checkpoint = queries.checkpoint_by_slug(slug) if isinstance(slug, str) else None
     if checkpoint is None:
-        raise BadRequest(_("Unknown checkpoint."))
+        raise ApiError(_("Unknown checkpoint."))
     return checkpoint
 
 
@@ -390,7 +391,8 @@ def _desk_strings() -> dict:
         "loggedOut": _("You have been logged out. Reload the page and log in again."),
         "serverError": _("The server could not answer. Try again."),
         "cameraInsecure": _(
-            "The camera only works over a secure connection (HTTPS) or on localhost. Use a USB scanner or type the code."
+            "The camera only works over a secure connection (HTTPS) or on localhost. "
+            "Use a USB scanner or type the code."
         ),
         "cameraUnsupported": _("This browser cannot use the camera. Use a USB scanner or type the code."),
         "cameraDenied": _("The camera was not allowed. Allow it in the browser's settings, or type the code."),

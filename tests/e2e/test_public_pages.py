@@ -113,7 +113,8 @@ def test_programme_shows_the_four_workshops_stacked_on_a_phone(new_page, summit,
     open_programme_on(visit, lang, WORKSHOP_DAY)
 
     heading = visit.page.get_by_role("heading", level=1).first.inner_text()
-    assert bool(HANGUL.search(heading)) == (lang == "ko"), f"heading {heading!r} is not in {lang}"
+    in_korean = HANGUL.search(heading) is not None
+    assert in_korean == (lang == "ko"), f"the programme's heading {heading!r} is not in {lang}"
     titles = visible_titles(visit, sessions, lang)
     visit.screenshot(f"programme-{lang}-{WORKSHOP_DAY}")
     boxes = [t.bounding_box() for t in titles]

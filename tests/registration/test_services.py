@@ -714,3 +714,48 @@ def test_failing_send_after_commit_keeps_the_registration(
     assert (len(callbacks), outcome.created) == (1, True)
     assert Registration.objects.get() == outcome.registration
     assert OutgoingMail.objects.get().status == MailStatus.QUEUED
+
+
+# Registering again after cancelling ---------------------------------------------
+
+
+def test_register_again_after_cancelling_starts_the_same_row_over_with_new_secrets(event):
+    seat = workshop(event, capacity=5)
+    first = register(event, [seat], email="again@example.org").registration
+    old_ticket, old_manage = first.ticket_secret, first.manage_secret
+    services.cancel(registration=first)
+
+    outcome = register(event, [seat], email="AGAIN@example.org", name="New Name")
+
+    refresh(first, seat, event)
+    assert (outcome.created, outcome.registration.pk) == (True, first.pk)
+    assert (first.status, first.name, first.cancelled_at) == (Status.CONFIRMED, "New Name", None)
+    assert first.ticket_secret != old_ticket and first.manage_secret != old_manage
+    assert booking(first, seat).status == BookingStatus.CONFIRMED
+    assert (seat.seats_booked, event.seats_taken) == (1, 1)
+    assert mail_kinds(first)[-1] == MailKind.CONFIRMATION
+    assert_counters_consistent(event)
+
+
+def test_register_again_after_rejection_only_mails_the_existing_link(event):
+    first = register(event, email="press@example.org", category="press").registration
+    services.reject(registration=first)
+
+    outcome = register(event, email="press@example.org", category="press")
+
+    refresh(first)
+    assert (outcome.created, first.status) == (False, Status.REJECTED)
+    assert mail_kinds(first)[-1] == MailKind.EXISTING
+
+
+def test_change_sessions_refused_once_registration_has_closed(event):
+    seat, other = workshop(event, capacity=5), workshop(event, capacity=5)
+    registration = register(event, [seat]).registration
+    event.registration_closes_at = seoul(2010, 9, 1)
+    event.save()
+
+    with pytest.raises(RegistrationError) as error:
+        services.change_sessions(registration=registration, session_ids=[other.pk], now=seoul(2010, 9, 2))
+
+    assert error.value.code == "closed"
+    assert booking(registration, seat).status == BookingStatus.CONFIRMED

@@ -87,6 +87,14 @@ def test_form_shows_seats_left_and_full_sessions(client, clock, open_event):
     assert "full — you will join the waiting list" in page
 
 
+def test_form_says_when_the_event_is_full(client, clock, open_event):
+    Event.objects.filter(pk=open_event.pk).update(capacity=1)
+    assert "The event is full." not in text(client.get(url("start")))
+    Event.objects.filter(pk=open_event.pk).update(seats_taken=1)
+
+    assert "The event is full. You can still register: you join the waiting list" in text(client.get(url("start")))
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_full_journey_registers_queues_confirmation_and_redirects(client, clock, workshops, lang):
     data = valid_data(language=lang, sessions=[workshops[1].pk], news_consent="on")
@@ -122,6 +130,15 @@ def test_full_journey_registers_queues_confirmation_and_redirects(client, clock,
     assert registration.code not in sent.content.decode()
     assert registration.manage_secret not in sent.content.decode()
     assert sent["Cache-Control"] == "private, no-store"
+
+
+def test_sent_page_without_an_address_speaks_in_general(client, db):
+    response = client.get(url("sent"))
+
+    assert response.status_code == 200
+    assert "We have sent your ticket and the private link to your registration to the address you gave." in text(
+        response
+    )
 
 
 def test_news_consent_is_optional_and_stored_as_refused(client, clock, open_event):
@@ -346,6 +363,23 @@ def test_bad_input_gives_a_field_error_never_a_server_error(client, clock, works
     assert error_text(response, field)
     assert f'href="#id_{field}' in response.content.decode()  # listed in the error summary
     assert not Registration.objects.exists()
+
+
+def test_a_post_with_too_many_fields_is_a_bad_request_not_a_server_error(client, clock, open_event):
+    stamp = open_form(client)
+    clock.shift(5)
+
+    response = client.post(url("start"), {**valid_data(sessions=[str(n) for n in range(5000)]), "form_stamp": stamp})
+
+    assert response.status_code == 400
+    assert not Registration.objects.exists()
+
+
+def test_a_json_post_is_refused_politely(client, clock, open_event):
+    response = client.post(url("start"), {"name": "x"}, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "We could not accept this form" in text(response)
 
 
 def test_an_empty_post_lists_every_required_field(client, clock, open_event):
@@ -708,3 +742,31 @@ def test_lost_link_only_looks_in_the_current_event(client, clock, open_event):
     client.post(url("lost"), {"email": "old@example.org"})
 
     assert not OutgoingMail.objects.exists()
+
+
+# Queries -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_form_queries_do_not_grow_with_the_sessions(client, clock, open_event, n, django_assert_num_queries):
+    for i in range(n):
+        WorkshopFactory(event=open_event, starts_at=seoul(2010, 9, 8, 9 + i), ends_at=seoul(2010, 9, 8, 10 + i))
+
+    with django_assert_num_queries(3):  # current event, bookable sessions exist, bookable sessions
+        response = client.get(url("start"))
+
+    assert response.content.decode().count('name="sessions"') == n
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_manage_queries_do_not_grow_with_the_bookings(client, clock, open_event, n, django_assert_num_queries):
+    sessions = [
+        WorkshopFactory(event=open_event, starts_at=seoul(2010, 9, 8, 9 + i), ends_at=seoul(2010, 9, 8, 10 + i))
+        for i in range(n)
+    ]
+    registration = register_directly(open_event, sessions=sessions)
+
+    with django_assert_num_queries(4):  # registration + event, bookings, current event (header), offered sessions
+        response = client.get(manage_url(registration))
+
+    assert response.content.decode().count('name="sessions-sessions"') == n

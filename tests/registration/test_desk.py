@@ -1,0 +1,259 @@
+"""The desk's pages: the checkpoint chooser and the desk itself.
+
+The world the desk tests share (test_desk_api.py and test_desk_auth.py import
+these helpers): an event of 6-8 September 2010 with a citizens' day on the 7th,
+a delegates-only day on the 6th, a workshop room whose door checks seats on the
+8th, an entrance per day, and desk staff.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+from django.utils import translation
+
+from events.models import Audience, Event, Room, Session
+from registration import roles, services
+from registration.models import Checkpoint, CheckpointKind, Registration
+from tests.factories import EventFactory, RoomFactory, SessionFactory, WorkshopFactory, seoul
+
+PASSWORD = "desk-test-password"  # noqa: S105
+
+
+@dataclass
+class World:
+    event: Event
+    room: Room
+    workshop: Session
+    entrance_6: Checkpoint
+    entrance_7: Checkpoint
+    entrance_8: Checkpoint
+    door: Checkpoint
+
+
+def build_world() -> World:
+    event = EventFactory(slug="wego-2010", registration_opens_at=None, registration_closes_at=None)
+    room = RoomFactory(event=event, name_en="Workshop room 1", name_ko="워크숍 1실", checks_attendance=True)
+    # 6 September: delegates only; 7 September: open to citizens; 8 September: workshops.
+    SessionFactory(
+        event=event,
+        slug="general-assembly",
+        audience=Audience.DELEGATES,
+        starts_at=seoul(2010, 9, 6, 10, 0),
+        ends_at=seoul(2010, 9, 6, 17, 0),
+    )
+    SessionFactory(event=event, slug="forum", starts_at=seoul(2010, 9, 7, 10, 0), ends_at=seoul(2010, 9, 7, 17, 0))
+    workshop = WorkshopFactory(
+        event=event,
+        room=room,
+        slug="u-city",
+        title_en="U-City",
+        title_ko="유시티",
+        starts_at=seoul(2010, 9, 8, 9, 30),
+        ends_at=seoul(2010, 9, 8, 12, 0),
+        capacity=30,
+    )
+
+    def entrance(day):
+        return Checkpoint.objects.create(
+            event=event,
+            slug=f"entrance-{day}",
+            name_en=f"Entrance — {day} September",
+            name_ko=f"입구 — 9월 {day}일",
+            kind=CheckpointKind.ENTRANCE,
+            day=date(2010, 9, day),
+        )
+
+    door = Checkpoint.objects.create(
+        event=event,
+        slug="door-room-1",
+        name_en="Door of workshop room 1",
+        name_ko="워크숍 1실 출입구",
+        kind=CheckpointKind.ROOM,
+        room=room,
+    )
+    return World(event, room, workshop, entrance(6), entrance(7), entrance(8), door)
+
+
+def register(event: Event, *, name: str, category: str = "citizen", sessions=(), **person) -> Registration:
+    """A registration made the way the public form makes it (registration.services)."""
+    person = {"name": name, "country": "KR", "language": "en", "category": category, **person}
+    outcome = services.register(event=event, person=person, session_ids=[s.pk for s in sessions], walk_in=True)
+    return outcome.registration
+
+
+def staff_user(username: str, group: str | None = None):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    if group:
+        user.groups.add(roles.ensure_groups()[group])
+    return user
+
+
+def desk_url(name: str, lang: str = "en", **kwargs) -> str:
+    with translation.override(lang):
+        return reverse(f"desk:{name}", kwargs=kwargs or None)
+
+
+@pytest.fixture(autouse=True)
+def _no_mail_on_commit(settings):
+    settings.OUTBOX_SEND_ON_COMMIT = False
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def desk_client(client, db):
+    client.force_login(staff_user("desk-staff", roles.DESK_STAFF))
+    return client
+
+
+@pytest.fixture
+def on_7_september(time_machine):
+    time_machine.move_to(seoul(2010, 9, 7, 10, 0), tick=False)
+
+
+# The checkpoint chooser -------------------------------------------------------------
+
+
+def test_checkpoints_lists_entrances_and_room_doors_and_marks_today(desk_client, world, on_7_september):
+    response = desk_client.get(desk_url("checkpoints"))
+
+    assert response.status_code == 200
+    assert [c.slug for c in response.context["entrances"]] == ["entrance-6", "entrance-7", "entrance-8"]
+    assert [c.slug for c in response.context["rooms"]] == ["door-room-1"]
+    today = [c.slug for c in response.context["entrances"] + response.context["rooms"] if c.open_today]
+    assert today == ["entrance-7"]  # the workshop room only has sessions on the 8th
+    html = response.content.decode()
+    assert 'href="/en/desk/checkpoint/entrance-7/"' in html
+    assert 'data-checkpoint="entrance-7"' in html
+    assert "Door of workshop room 1" in html
+
+
+def test_checkpoints_page_in_korean_names_checkpoints_in_korean(desk_client, world, on_7_september):
+    response = desk_client.get(desk_url("checkpoints", "ko"))
+
+    html = response.content.decode()
+    assert '<html lang="ko">' in html
+    assert "입구 — 9월 7일" in html
+    assert "워크숍 1실 출입구" in html
+
+
+def test_checkpoints_page_without_checkpoints_says_how_to_add_them(desk_client, db):
+    EventFactory(slug="wego-2010")
+
+    response = desk_client.get(desk_url("checkpoints"))
+
+    assert response.status_code == 200
+    assert "This event has no checkpoints yet" in response.content.decode()
+
+
+def test_checkpoints_page_without_a_current_event_says_so(desk_client, db):
+    response = desk_client.get(desk_url("checkpoints"))
+
+    assert response.status_code == 200
+    assert "There is no current event" in response.content.decode()
+
+
+def test_checkpoints_page_after_change_link_does_not_redirect(desk_client, world, on_7_september):
+    response = desk_client.get(desk_url("checkpoints") + "?change=1")
+
+    assert 'data-changing="1"' in response.content.decode()
+
+
+# The desk page ----------------------------------------------------------------------
+
+
+def test_desk_page_has_one_autofocused_input_and_the_counters(desk_client, world, on_7_september):
+    register(world.event, name="김민준")
+    register(world.event, name="Ana Lima")
+
+    response = desk_client.get(desk_url("desk", slug="entrance-7"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    inputs = re.findall(r"<input[^>]*>", html)
+    visible = [tag for tag in inputs if 'type="hidden"' not in tag]
+    assert len([tag for tag in visible if "autofocus" in tag]) == 1
+    assert 'id="desk-input"' in next(tag for tag in visible if "autofocus" in tag)
+    assert 'aria-controls="desk-matches"' in html
+    assert response.context["counters"]["registered"] == 2
+    assert response.context["counters"]["entered_today"] == 0
+    assert '<dd data-counter="registered">2</dd>' in html
+    assert "Checked in today (all entrances)" in html
+    assert "Entrance — 7 September" in html
+
+
+def test_desk_page_hands_its_settings_to_the_script_as_json(desk_client, world, on_7_september):
+    response = desk_client.get(desk_url("desk", slug="entrance-7"))
+
+    match = re.search(r'<script id="desk-config" type="application/json">(.*?)</script>', response.content.decode())
+    config = json.loads(match.group(1))
+    assert config["checkpoint"] == "entrance-7"
+    assert config["urls"] == {
+        "checkin": "/en/desk/api/checkin/",
+        "search": "/en/desk/api/search/",
+        "undo": "/en/desk/api/undo/",
+        "counters": "/en/desk/api/counters/",
+    }
+    assert config["clearAfter"] == {"ok": 6000, "already": 6000, "refused": 12000}
+    assert config["strings"]["undo"] == "Undo"
+
+
+def test_desk_page_has_no_inline_script_or_style(desk_client, world, on_7_september):
+    html = desk_client.get(desk_url("desk", slug="entrance-7")).content.decode()
+
+    scripts = re.findall(r"<script[^>]*>", html)
+    assert scripts == ['<script id="desk-config" type="application/json">', '<script src="/static/js/desk.js">']
+    assert "style=" not in html
+    assert "<style" not in html
+
+
+def test_desk_page_of_a_room_door_shows_the_session_and_seats(desk_client, world, time_machine):
+    time_machine.move_to(seoul(2010, 9, 8, 9, 0), tick=False)
+    register(world.event, name="Booked Person", sessions=[world.workshop])
+
+    response = desk_client.get(desk_url("desk", slug="door-room-1"))
+
+    html = response.content.decode()
+    session = response.context["counters"]["session"]
+    assert session["title"] == "U-City"
+    assert (session["booked"], session["capacity"], session["inside"]) == (1, 30, 0)
+    assert "Inside / seats booked" in html
+    assert '<dd data-counter="inside" data-open="open seating">0 / 1</dd>' in html
+
+
+def test_desk_page_of_an_unknown_checkpoint_is_404(desk_client, world):
+    response = desk_client.get(desk_url("desk", slug="no-such-door"))
+
+    assert response.status_code == 404
+
+
+def test_desk_page_of_another_events_checkpoint_is_404(desk_client, world):
+    other = EventFactory(slug="wego-2011", is_current=False)
+    Checkpoint.objects.create(event=other, slug="old-door", name="Old", kind=CheckpointKind.ENTRANCE, day=date.today())
+
+    response = desk_client.get(desk_url("desk", slug="old-door"))
+
+    assert response.status_code == 404
+
+
+def test_desk_assets_are_served_from_this_site():
+    assert finders.find("js/desk.js")
+    assert finders.find("css/desk.css")
+
+
+def test_desk_offers_the_jsqr_fallback_when_npm_installed_it(desk_client, world, on_7_september):
+    if not finders.find("vendor/jsqr/jsQR.js"):
+        pytest.skip("node_modules/jsqr is not installed (make node_modules)")
+
+    response = desk_client.get(desk_url("desk", slug="entrance-7"))
+
+    assert response.context["config"]["jsqr"] == "/static/vendor/jsqr/jsQR.js"

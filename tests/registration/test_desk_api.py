@@ -1,0 +1,642 @@
+"""The desk's JSON API: every answer the desk can give, undo, search, counters,
+bad input, CSRF, and two simultaneous scans of one ticket on PostgreSQL."""
+
+import json
+import threading
+
+import pytest
+from django.db import close_old_connections
+from django.test import Client
+from django.utils import translation
+
+from registration import roles, services
+from registration.checkin import REASONS
+from registration.models import CheckIn, Registration, Status
+from tests.factories import seoul
+from tests.registration.test_desk import build_world, desk_url, register, staff_user
+
+
+@pytest.fixture(autouse=True)
+def _no_mail_on_commit(settings):
+    settings.OUTBOX_SEND_ON_COMMIT = False
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def desk_user(db):
+    return staff_user("desk-staff", roles.DESK_STAFF)
+
+
+@pytest.fixture
+def desk_client(client, desk_user):
+    client.force_login(desk_user)
+    return client
+
+
+@pytest.fixture
+def on_7_september(time_machine):
+    time_machine.move_to(seoul(2010, 9, 7, 10, 0), tick=False)
+
+
+@pytest.fixture
+def during_the_workshop(time_machine):
+    time_machine.move_to(seoul(2010, 9, 8, 10, 0), tick=False)
+
+
+def post(client, name, payload, lang="en", **extra):
+    return client.post(desk_url(name, lang), json.dumps(payload), content_type="application/json", **extra)
+
+
+def scan(client, checkpoint, ticket, **extra):
+    return post(client, "api_checkin", {"checkpoint": checkpoint.slug, "ticket": ticket}, **extra)
+
+
+# Admitted ---------------------------------------------------------------------------
+
+
+def test_scan_of_a_confirmed_ticket_checks_in(desk_client, desk_user, world, on_7_september):
+    person = register(world.event, name="김민준", organisation="Seoul Metropolitan Government")
+
+    response = scan(desk_client, world.entrance_7, person.ticket_secret, HTTP_X_DESK_DEVICE="tablet-1")
+
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["result"], data["reason"], data["title"]) == ("ok", "", "Checked in")
+    assert data["attendee"] == {
+        "name": "김민준",
+        "organisation": "Seoul Metropolitan Government",
+        "category": "citizen",
+        "category_label": "Citizen",
+        "status": "confirmed",
+        "status_label": "Confirmed",
+        "code": person.code,
+        "attention": False,
+        "attention_note": "",
+        "sessions": [],
+    }
+    checkin = CheckIn.objects.get()
+    assert data["checkin"] == {
+        "id": checkin.pk,
+        "at": "2010-09-07T10:00:00+09:00",
+        "time": "10:00",
+        "checkpoint": "Entrance — 7 September",
+        "undone": False,
+    }
+    assert (checkin.registration, checkin.checkpoint, checkin.day) == (person, world.entrance_7, world.entrance_7.day)
+    assert (checkin.checked_in_by, checkin.device) == (desk_user, "tablet-1")
+    assert data["counters"]["registered"] == 1
+    assert data["counters"]["entered_today"] == 1
+    assert data["counters"]["here_today"] == 1
+
+
+def test_scan_stores_the_device_named_in_the_body(desk_client, world, on_7_september):
+    person = register(world.event, name="Ana Lima")
+
+    post(
+        desk_client,
+        "api_checkin",
+        {"checkpoint": "entrance-7", "ticket": person.ticket_secret, "device": "laptop\x00 at door 2"},
+    )
+
+    assert CheckIn.objects.get().device == "laptop at door 2"
+
+
+def test_typed_registration_code_checks_in_whatever_its_case_and_dashes(desk_client, world, on_7_september):
+    person = register(world.event, name="Ana Lima")
+    typed = f"{person.code[:4].lower()}-{person.code[4:].lower()}"
+
+    data = scan(desk_client, world.entrance_7, typed).json()
+
+    assert data["result"] == "ok"
+    assert data["attendee"]["code"] == person.code
+
+
+def test_picked_search_result_checks_in_by_registration_code(desk_client, world, on_7_september):
+    person = register(world.event, name="Ana Lima")
+
+    data = post(desk_client, "api_checkin", {"checkpoint": "entrance-7", "registration": person.code}).json()
+
+    assert data["result"] == "ok"
+    assert CheckIn.objects.filter(registration=person).count() == 1
+
+
+def test_second_scan_says_already_checked_in_with_when_and_where(desk_client, world, on_7_september, time_machine):
+    person = register(world.event, name="Ana Lima")
+    first = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+    time_machine.move_to(seoul(2010, 9, 7, 10, 25), tick=False)
+
+    data = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+
+    assert (data["result"], data["title"]) == ("already", "Already checked in")
+    assert data["message"] == "Checked in at 10:00 at Entrance — 7 September."
+    assert data["checkin"]["id"] == first["checkin"]["id"]
+    assert data["checkin"]["at"] == "2010-09-07T10:00:00+09:00"
+    assert CheckIn.objects.count() == 1
+    assert data["counters"]["entered_today"] == 1
+
+
+def test_attendee_flagged_for_attention_carries_the_note(desk_client, world, on_7_september):
+    person = register(world.event, name="Wheelchair User")
+    Registration.objects.filter(pk=person.pk).update(needs_attention=True, attention_note="Wheelchair: seat by the aisle")
+
+    data = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+
+    assert data["result"] == "ok"
+    assert data["attendee"]["attention"] is True
+    assert data["attendee"]["attention_note"] == "Wheelchair: seat by the aisle"
+
+
+def test_attention_note_is_not_sent_unless_flagged(desk_client, world, on_7_september):
+    person = register(world.event, name="Someone")
+    Registration.objects.filter(pk=person.pk).update(attention_note="stale note")
+
+    data = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+
+    assert (data["attendee"]["attention"], data["attendee"]["attention_note"]) == (False, "")
+
+
+def test_messages_follow_the_language_of_the_url(desk_client, world, on_7_september):
+    with translation.override("ko"):
+        expected = str(REASONS["unknown"])
+
+    data = post(desk_client, "api_checkin", {"checkpoint": "entrance-7", "ticket": "nothing-like-it"}, lang="ko").json()
+
+    assert data["message"] == expected
+
+
+# Refused, one test per reason ---------------------------------------------------------
+
+
+def test_unknown_ticket_is_refused(desk_client, world, on_7_september):
+    data = scan(desk_client, world.entrance_7, "x" * 32).json()
+
+    assert (data["result"], data["reason"], data["title"]) == ("refused", "unknown", "Unknown code")
+    assert data["message"] == str(REASONS["unknown"])
+    assert data["advice"]
+    assert data["attendee"] is None
+    assert data["checkin"] is None
+    assert CheckIn.objects.count() == 0
+
+
+def test_ticket_of_another_event_is_unknown(desk_client, world, on_7_september):
+    from tests.factories import EventFactory
+
+    other = EventFactory(slug="wego-2011", is_current=False, registration_opens_at=None, registration_closes_at=None)
+    stranger = register(other, name="From another year")
+
+    data = scan(desk_client, world.entrance_7, stranger.ticket_secret).json()
+
+    assert (data["result"], data["reason"]) == ("refused", "unknown")
+
+
+def test_cancelled_registration_is_refused(desk_client, world, on_7_september):
+    person = register(world.event, name="Changed Mind")
+    services.cancel(registration=person)
+
+    data = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+
+    assert (data["result"], data["reason"], data["title"]) == ("refused", "cancelled", "Cancelled")
+    assert data["message"] == str(REASONS["cancelled"])
+    assert data["attendee"]["name"] == "Changed Mind"
+    assert data["attendee"]["status_label"] == "Cancelled"
+    assert CheckIn.objects.count() == 0
+
+
+def test_waitlisted_registration_is_refused(desk_client, world, on_7_september):
+    person = register(world.event, name="Waiting")
+    Registration.objects.filter(pk=person.pk).update(status=Status.WAITLISTED)
+
+    data = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+
+    assert (data["result"], data["reason"], data["title"]) == ("refused", "waitlisted", "Waiting list")
+    assert data["message"] == str(REASONS["waitlisted"])
+
+
+def test_registration_awaiting_approval_is_refused(desk_client, world, on_7_september):
+    person = register(world.event, name="Reporter", category="press")
+    assert person.status == Status.PENDING
+
+    data = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+
+    assert (data["result"], data["reason"], data["title"]) == ("refused", "pending", "Awaiting approval")
+    assert data["message"] == str(REASONS["pending"])
+
+
+def test_rejected_registration_is_refused(desk_client, world, on_7_september):
+    person = register(world.event, name="Not A Delegate", category="delegate")
+    services.reject(registration=person)
+
+    data = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+
+    assert (data["result"], data["reason"], data["title"]) == ("refused", "rejected", "Not approved")
+    assert data["message"] == str(REASONS["rejected"])
+
+
+def test_room_door_refuses_a_person_without_a_seat_in_the_session(desk_client, world, during_the_workshop):
+    person = register(world.event, name="No Seat")
+
+    data = scan(desk_client, world.door, person.ticket_secret).json()
+
+    assert (data["result"], data["reason"], data["title"]) == ("refused", "not_booked", "No seat booked")
+    assert data["message"] == str(REASONS["not_booked"])
+    assert data["session"]["title"] == "U-City"
+    assert CheckIn.objects.count() == 0
+
+
+def test_room_door_admits_a_booked_person_into_the_session(desk_client, world, during_the_workshop):
+    person = register(world.event, name="Booked", sessions=[world.workshop])
+
+    data = scan(desk_client, world.door, person.ticket_secret).json()
+
+    assert data["result"] == "ok"
+    assert data["attendee"]["sessions"] == [
+        {
+            "title": "U-City",
+            "starts_at": "2010-09-08T09:30:00+09:00",
+            "ends_at": "2010-09-08T12:00:00+09:00",
+            "when": "September 8 09:30–12:00",
+            "room": "Workshop room 1",
+            "current": True,
+        }
+    ]
+    assert CheckIn.objects.get().session == world.workshop
+    session = data["counters"]["session"]
+    assert (session["booked"], session["capacity"], session["inside"]) == (1, 30, 1)
+
+
+def test_ticket_not_valid_on_this_day_is_refused(desk_client, world, time_machine):
+    time_machine.move_to(seoul(2010, 9, 6, 9, 0), tick=False)  # delegates only
+    citizen = register(world.event, name="Citizen")
+
+    data = scan(desk_client, world.entrance_6, citizen.ticket_secret).json()
+
+    assert (data["result"], data["reason"], data["title"]) == ("refused", "wrong_day", "Not valid today")
+    assert data["message"] == str(REASONS["wrong_day"])
+
+
+def test_delegate_is_admitted_on_the_delegates_day(desk_client, world, time_machine):
+    time_machine.move_to(seoul(2010, 9, 6, 9, 0), tick=False)
+    delegate = register(world.event, name="Delegate", category="delegate")
+    services.approve(registration=delegate)
+
+    data = scan(desk_client, world.entrance_6, delegate.ticket_secret).json()
+
+    assert data["result"] == "ok"
+
+
+def test_entrance_of_another_day_is_refused(desk_client, world, on_7_september):
+    person = register(world.event, name="Early")
+
+    data = scan(desk_client, world.entrance_8, person.ticket_secret).json()
+
+    assert (data["result"], data["reason"], data["title"]) == ("refused", "wrong_checkpoint", "Checkpoint closed")
+    assert data["message"] == str(REASONS["wrong_checkpoint"])
+
+
+# Undo -------------------------------------------------------------------------------
+
+
+def test_undo_then_scan_again_checks_in_anew(desk_client, desk_user, world, on_7_september):
+    person = register(world.event, name="Ana Lima")
+    first = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+
+    undone = post(desk_client, "api_undo", {"checkin": first["checkin"]["id"]})
+
+    assert undone.status_code == 200
+    data = undone.json()
+    assert data["undone"] is True
+    assert data["message"] == "Check-in of Ana Lima undone."
+    assert data["checkin"]["undone"] is True
+    assert data["counters"]["entered_today"] == 0
+    old = CheckIn.objects.get(pk=first["checkin"]["id"])
+    assert old.undone_by == desk_user
+    assert old.undone_at is not None
+
+    again = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+
+    assert again["result"] == "ok"
+    assert again["checkin"]["id"] != first["checkin"]["id"]
+    assert CheckIn.objects.filter(registration=person).count() == 2
+    assert CheckIn.objects.filter(registration=person, undone_at__isnull=True).count() == 1
+
+
+def test_undo_twice_is_harmless(desk_client, world, on_7_september):
+    person = register(world.event, name="Ana Lima")
+    checkin_id = scan(desk_client, world.entrance_7, person.ticket_secret).json()["checkin"]["id"]
+    post(desk_client, "api_undo", {"checkin": checkin_id})
+
+    response = post(desk_client, "api_undo", {"checkin": checkin_id})
+
+    assert response.status_code == 200
+    assert response.json()["checkin"]["undone"] is True
+
+
+@pytest.mark.parametrize(
+    ("payload", "status"),
+    [({"checkin": 999999}, 404), ({"checkin": "abc"}, 400), ({"checkin": True}, 400), ({}, 400), ({"checkin": -1}, 400)],
+)
+def test_undo_of_a_bad_id_is_a_json_error(desk_client, world, payload, status):
+    response = post(desk_client, "api_undo", payload)
+
+    assert response.status_code == status
+    assert response.json()["error"]
+
+
+# Search -------------------------------------------------------------------------------
+
+
+def search(client, q, checkpoint="entrance-7"):
+    params = {"q": q}
+    if checkpoint:
+        params["checkpoint"] = checkpoint
+    return client.get(desk_url("api_search"), params)
+
+
+def names(response):
+    return [match["name"] for match in response.json()["results"]]
+
+
+def test_search_finds_a_korean_name_by_a_part_of_it(desk_client, world, on_7_september):
+    register(world.event, name="김민준")
+    register(world.event, name="이서연")
+
+    assert names(search(desk_client, "민준")) == ["김민준"]
+
+
+def test_search_ignores_accents(desk_client, world, on_7_september):
+    register(world.event, name="José García")
+
+    assert names(search(desk_client, "jose garcia")) == ["José García"]
+    assert names(search(desk_client, "GARCÍA")) == ["José García"]
+
+
+def test_search_by_email_or_organisation_ignores_case(desk_client, world, on_7_september):
+    register(world.event, name="Ana Lima", email="Ana.Lima@Example.ORG", organisation="Prefeitura de São Paulo")
+    register(world.event, name="Other", email="other@example.net", organisation="Seoul")
+
+    assert names(search(desk_client, "ana.lima@example.org")) == ["Ana Lima"]
+    assert names(search(desk_client, "PREFEITURA de sao")) == ["Ana Lima"]
+
+
+def test_search_by_registration_code(desk_client, world, on_7_september):
+    person = register(world.event, name="Ana Lima")
+
+    assert names(search(desk_client, person.code.lower())) == ["Ana Lima"]
+
+
+def test_search_answers_what_the_desk_lists(desk_client, world, on_7_september):
+    person = register(world.event, name="Ana Lima", organisation="City of Lisbon")
+    scan(desk_client, world.entrance_7, person.ticket_secret)
+    cancelled = register(world.event, name="Ana Cancelled")
+    services.cancel(registration=cancelled)
+
+    results = search(desk_client, "ana").json()["results"]
+
+    assert results == [
+        {
+            "code": cancelled.code,
+            "name": "Ana Cancelled",
+            "organisation": "",
+            "category": "citizen",
+            "category_label": "Citizen",
+            "status": "cancelled",
+            "status_label": "Cancelled",
+            "holds_a_place": False,
+            "attention": False,
+            "checked_in_here": False,
+        },
+        {
+            "code": person.code,
+            "name": "Ana Lima",
+            "organisation": "City of Lisbon",
+            "category": "citizen",
+            "category_label": "Citizen",
+            "status": "confirmed",
+            "status_label": "Confirmed",
+            "holds_a_place": True,
+            "attention": False,
+            "checked_in_here": True,
+        },
+    ]
+
+
+def test_search_needs_two_characters(desk_client, world, on_7_september):
+    register(world.event, name="김민준")
+
+    data = search(desk_client, "김").json()
+
+    assert (data["results"], data["too_short"]) == ([], True)
+
+
+def test_search_lists_at_most_ten(desk_client, world, on_7_september):
+    for n in range(12):
+        register(world.event, name=f"Kim {n:02d}")
+
+    assert len(names(search(desk_client, "kim"))) == 10
+
+
+def test_search_without_a_checkpoint_searches_the_current_event(desk_client, world):
+    register(world.event, name="Ana Lima")
+
+    data = search(desk_client, "lima", checkpoint=None).json()
+
+    assert [m["name"] for m in data["results"]] == ["Ana Lima"]
+    assert data["results"][0]["checked_in_here"] is None
+
+
+def test_search_with_an_unknown_checkpoint_is_400(desk_client, world):
+    response = search(desk_client, "lima", checkpoint="nowhere")
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "Unknown checkpoint."}
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_search_runs_a_constant_number_of_queries(desk_client, world, on_7_september, n, django_assert_num_queries):
+    for i in range(n):
+        register(world.event, name=f"Park {i}")
+
+    # session, user, the user's and group's permissions, checkpoint, matches
+    with django_assert_num_queries(6):
+        response = search(desk_client, "park")
+
+    assert len(response.json()["results"]) == n
+
+
+@pytest.mark.parametrize("n", [0, 3])
+def test_checkin_runs_a_constant_number_of_queries(
+    desk_client, world, during_the_workshop, n, django_assert_max_num_queries
+):
+    sessions = [world.workshop]
+    person = register(world.event, name="Booked", sessions=sessions)
+    for i in range(n):
+        register(world.event, name=f"Other {i}", sessions=sessions)
+
+    with django_assert_max_num_queries(16):
+        data = scan(desk_client, world.door, person.ticket_secret).json()
+
+    assert data["result"] == "ok"
+
+
+# Counters -------------------------------------------------------------------------------
+
+
+def test_counters_of_an_entrance(desk_client, world, on_7_september):
+    people = [register(world.event, name=f"Person {n}") for n in range(3)]
+    services.cancel(registration=register(world.event, name="Gone"))
+    for person in people[:2]:
+        scan(desk_client, world.entrance_7, person.ticket_secret)
+
+    data = desk_client.get(desk_url("api_counters"), {"checkpoint": "entrance-7"}).json()
+
+    assert data == {
+        "counters": {"day": "2010-09-07", "registered": 3, "entered_today": 2, "here_today": 2, "session": None}
+    }
+
+
+def test_counters_of_a_room_door_count_seats_and_people_inside(desk_client, world, during_the_workshop):
+    booked = [register(world.event, name=f"Booked {n}", sessions=[world.workshop]) for n in range(3)]
+    scan(desk_client, world.entrance_8, booked[0].ticket_secret)
+    scan(desk_client, world.door, booked[0].ticket_secret)
+    scan(desk_client, world.door, booked[1].ticket_secret)
+
+    counters = desk_client.get(desk_url("api_counters"), {"checkpoint": "door-room-1"}).json()["counters"]
+
+    assert (counters["registered"], counters["entered_today"], counters["here_today"]) == (3, 1, 2)
+    assert counters["session"]["title"] == "U-City"
+    assert (counters["session"]["booked"], counters["session"]["inside"]) == (3, 2)
+
+
+def test_counters_without_a_checkpoint_is_400(desk_client, world):
+    response = desk_client.get(desk_url("api_counters"))
+
+    assert response.status_code == 400
+    assert response.json()["error"]
+
+
+# Bad requests -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        "[1, 2]",
+        '"a string"',
+        "null",
+        '{"ticket": "abc"}',
+        '{"checkpoint": "nowhere", "ticket": "abc"}',
+        '{"checkpoint": ["entrance-7"], "ticket": "abc"}',
+        '{"checkpoint": "entrance-7"}',
+        '{"checkpoint": "entrance-7", "ticket": 12345}',
+        '{"checkpoint": "entrance-7", "registration": {"code": "X"}}',
+        '{"checkpoint": "entrance-7", "ticket": "' + "x" * 300 + '"}',
+    ],
+)
+def test_bad_checkin_requests_get_a_json_400(desk_client, world, body):
+    response = desk_client.post(desk_url("api_checkin"), body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]
+
+
+def test_invalid_utf8_is_a_json_400(desk_client, world):
+    response = desk_client.post(desk_url("api_checkin"), b"\xff\xfe{", content_type="application/json")
+
+    assert response.status_code == 400
+
+
+def test_checkin_by_get_is_refused_so_secrets_stay_out_of_urls(desk_client, world, on_7_september):
+    person = register(world.event, name="Ana Lima")
+
+    response = desk_client.get(desk_url("api_checkin"), {"checkpoint": "entrance-7", "ticket": person.ticket_secret})
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert CheckIn.objects.count() == 0
+
+
+def test_search_by_post_is_refused(desk_client, world):
+    assert post(desk_client, "api_search", {"q": "ana"}).status_code == 405
+
+
+# CSRF -------------------------------------------------------------------------------------
+
+
+def test_checkin_without_the_csrf_token_is_refused(desk_user, world, on_7_september):
+    person = register(world.event, name="Ana Lima")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(desk_user)
+
+    response = scan(client, world.entrance_7, person.ticket_secret)
+
+    assert response.status_code == 403
+    assert CheckIn.objects.count() == 0
+
+
+def test_checkin_with_the_csrf_token_from_the_desk_page_succeeds(desk_user, world, on_7_september):
+    person = register(world.event, name="Ana Lima")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(desk_user)
+    client.get(desk_url("desk", slug="entrance-7"))
+    token = client.cookies["csrftoken"].value
+
+    response = scan(client, world.entrance_7, person.ticket_secret, HTTP_X_CSRFTOKEN=token)
+
+    assert response.status_code == 200
+    assert response.json()["result"] == "ok"
+
+
+def test_undo_without_the_csrf_token_is_refused(desk_user, world, on_7_september):
+    person = register(world.event, name="Ana Lima")
+    checkin = CheckIn.objects.create(registration=person, checkpoint=world.entrance_7, day=world.entrance_7.day)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(desk_user)
+
+    response = post(client, "api_undo", {"checkin": checkin.pk})
+
+    assert response.status_code == 403
+    checkin.refresh_from_db()
+    assert checkin.undone_at is None
+
+
+# Two desks, one ticket, the same instant (PostgreSQL) ---------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_scans_of_one_ticket_make_one_checkin(requires_postgres, settings, time_machine):
+    settings.OUTBOX_SEND_ON_COMMIT = False
+    time_machine.move_to(seoul(2010, 9, 7, 10, 0), tick=False)
+    world = build_world()
+    person = register(world.event, name="Ana Lima")
+    user = staff_user("desk-staff", roles.DESK_STAFF)
+    barrier = threading.Barrier(2)
+    answers, errors = [], []
+
+    def desk(device):
+        client = Client()
+        client.force_login(user)
+        try:
+            barrier.wait(timeout=10)
+            response = scan(client, world.entrance_7, person.ticket_secret, HTTP_X_DESK_DEVICE=device)
+            answers.append(response.json())
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=desk, args=(f"desk-{n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert sorted(answer["result"] for answer in answers) == ["already", "ok"]
+    assert CheckIn.objects.filter(registration=person).count() == 1
+    assert len({answer["checkin"]["id"] for answer in answers}) == 1
