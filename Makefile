@@ -40,7 +40,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 venv install: $(VENV)/.installed
 
 compilemessages: install
-	@if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages -v 0 --ignore=.venv; \
+	@if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages -v 1 --ignore=.venv --ignore=node_modules; \
 	else echo "msgfmt not found: using the committed .mo files (apt-get install gettext to rebuild them)"; fi
 
 messages: install

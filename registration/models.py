@@ -93,9 +93,7 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     search_text = models.TextField(editable=False, blank=True, default="")
-    anonymised_at = models.DateTimeField(
-        _("personal data destroyed at"), null=True, blank=True, editable=False
-    )
+    anonymised_at = models.DateTimeField(_("personal data destroyed at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("registration")
@@ -247,9 +245,7 @@ class Checkpoint(models.Model):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=CheckpointKind, default=CheckpointKind.ENTRANCE)
     day = models.DateField(_("day"), null=True, blank=True, help_text=_("For an entrance: the day it admits."))
-    room = models.ForeignKey(
-        "events.Room", on_delete=models.CASCADE, null=True, blank=True, related_name="checkpoints"
-    )
+    room = models.ForeignKey("events.Room", on_delete=models.CASCADE, null=True, blank=True, related_name="checkpoints")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

@@ -40,7 +40,7 @@ class CheckpointForm(forms.ModelForm):
 
     class Meta:
         model = Checkpoint
-        fields = "__all__"
+        fields = ("event", "slug", "name", "kind", "day", "room", "position")
 
     def clean(self):
         cleaned = super().clean()

@@ -220,7 +220,7 @@ class WalkInForm(ErrorSummaryMixin, forms.Form):
 
 
 class CheckInInsteadForm(forms.Form):
-    """"Check this person in instead": one of the registrations listed as likely
+    """ "Check this person in instead": one of the registrations listed as likely
     the walk-in's, at the desk's checkpoint."""
 
     registration = forms.CharField(max_length=20)

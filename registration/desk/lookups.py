@@ -93,7 +93,10 @@ def likely_registrations(*, event: Event, name: str, email: str = "", phone: str
         return []
     registrations = (
         Registration.objects.filter(event=event)
-        .alias(email_key=Lower("email"), compact_text=Replace("search_text", Value(" "), Value(""), output_field=TextField()))
+        .alias(
+            email_key=Lower("email"),
+            compact_text=Replace("search_text", Value(" "), Value(""), output_field=TextField()),
+        )
         .annotate(**{key: ExpressionWrapper(q, output_field=BooleanField()) for key, q in matches.items()})
         .filter(reduce(or_, matches.values()))
         .order_by(*(f"-{key}" for key in matches), "name", "pk")

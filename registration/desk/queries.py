@@ -114,11 +114,24 @@ class Counters:
         return self.session.seats_booked
 
 
-def counters(checkpoint: Checkpoint, now: datetime) -> Counters:
-    """The desk's live figures: two queries at an entrance, three at a room."""
+def session_at(checkpoint: Checkpoint, now: datetime) -> Session | None:
+    """A room checkpoint's current (or next) session today, its room attached."""
+    session = current_session(checkpoint, now) if checkpoint.kind == CheckpointKind.ROOM else None
+    if session is not None:
+        session.room = checkpoint.room  # the same row (current_session filters on it): saves a query
+    return session
+
+
+NOT_LOOKED_UP = object()
+
+
+def counters(checkpoint: Checkpoint, now: datetime, session=NOT_LOOKED_UP) -> Counters:
+    """The desk's live figures: two queries at an entrance, three at a room
+    (two when the caller already knows the room's current session)."""
     event = checkpoint.event
     today = event.local(now).date()
-    session = current_session(checkpoint, now) if checkpoint.kind == CheckpointKind.ROOM else None
+    if session is NOT_LOOKED_UP:
+        session = session_at(checkpoint, now)
     registered = Registration.objects.filter(event_id=event.pk, status__in=HOLDS_A_PLACE).count()
     figures = {
         "entered": Count("registration", distinct=True, filter=Q(checkpoint__kind=CheckpointKind.ENTRANCE)),

@@ -269,6 +269,9 @@ def _optional_static(path: str) -> str:
 def _outcome_json(outcome, checkpoint, now) -> dict:
     event = checkpoint.event
     registration = outcome.registration
+    session = outcome.session
+    if session is not None and session.room_id == checkpoint.room_id:
+        session.room = checkpoint.room  # the same row: saves a query
     if outcome.result == Result.OK:
         title = _("Checked in")
         message = _("Checked in at %(time)s.") % {"time": formats.time_format(event.local(now), "H:i")}
@@ -287,10 +290,12 @@ def _outcome_json(outcome, checkpoint, now) -> dict:
         "title": title,
         "message": message,
         "advice": str(ADVICE.get(outcome.reason, "")),
-        "attendee": _attendee_json(registration, event, outcome.session) if registration else None,
+        "attendee": _attendee_json(registration, event, session) if registration else None,
         "checkin": _checkin_json(outcome.checkin, event) if outcome.checkin else None,
-        "session": _session_json(outcome.session, event) if outcome.session else None,
-        "counters": _counters_json(queries.counters(checkpoint, now), event),
+        "session": _session_json(session, event) if session else None,
+        "counters": _counters_json(
+            queries.counters(checkpoint, now, **({"session": session} if session else {})), event
+        ),
     }
 
 

@@ -38,8 +38,8 @@ from registration.desk.forms import CheckInInsteadForm, WalkInForm
 from registration.errors import RegistrationError
 from registration.models import Checkpoint, CheckpointKind, Registration
 
-TOKEN_SALT = "registration.desk.walkin.token"
-TOKEN_MAX_AGE = 12 * 60 * 60
+SUBMISSION_SALT = "registration.desk.walkin.token"
+SUBMISSION_MAX_AGE = 12 * 60 * 60
 CONFIRM_SALT = "registration.desk.walkin.confirm"
 CONFIRM_MAX_AGE = 60 * 60
 RESULT_SESSION_KEY = "desk_walk_in_result"
@@ -216,7 +216,7 @@ def _checkpoint_named(checkpoints: list[Checkpoint], slug) -> Checkpoint | None:
 
 
 def _new_token() -> str:
-    return signing.dumps(secrets.token_urlsafe(18), salt=TOKEN_SALT)
+    return signing.dumps(secrets.token_urlsafe(18), salt=SUBMISSION_SALT)
 
 
 def _read_token(value) -> str | None:
@@ -224,7 +224,7 @@ def _read_token(value) -> str | None:
     if not isinstance(value, str) or len(value) > 200:
         return None
     try:
-        return f"desk-{signing.loads(value, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)}"
+        return f"desk-{signing.loads(value, salt=SUBMISSION_SALT, max_age=SUBMISSION_MAX_AGE)}"
     except signing.BadSignature:
         return None
 

@@ -17,7 +17,13 @@ def _no_mail(settings):
 
 
 def person(n: int) -> dict:
-    return {"name": f"Person {n}", "email": f"p{n}@example.org", "country": "KR", "language": "en", "category": "citizen"}
+    return {
+        "name": f"Person {n}",
+        "email": f"p{n}@example.org",
+        "country": "KR",
+        "language": "en",
+        "category": "citizen",
+    }
 
 
 def test_saving_a_stale_session_keeps_the_booked_count():

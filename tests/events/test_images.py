@@ -104,7 +104,7 @@ def test_reencode_refuses_what_is_not_an_accepted_image(content):
         reencode_image(upload(content, name="picture.png", content_type="image/png"))
 
     assert error.value.code == "invalid_image"
-    assert "not an image we can read" in error.value.messages[0]
+    assert "읽을 수 없는 이미지 파일" in error.value.messages[0]  # the site's default language is Korean
 
 
 def test_reencode_refuses_too_many_pixels(settings):
@@ -115,7 +115,7 @@ def test_reencode_refuses_too_many_pixels(settings):
 
     assert error.value.code == "too_many_pixels"
     assert error.value.messages == [
-        "This image is too large (50 × 30 pixels). Upload one of at most 1,000 pixels (width × height)."
+        "이미지가 너무 큽니다(50 × 30픽셀). 최대 1,000픽셀(가로 × 세로) 이하의 이미지를 올려 주십시오."
     ]
 
 

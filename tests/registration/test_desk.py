@@ -22,7 +22,7 @@ from registration import roles, services
 from registration.models import Checkpoint, CheckpointKind, Registration
 from tests.factories import EventFactory, RoomFactory, SessionFactory, WorkshopFactory, seoul
 
-PASSWORD = "desk-test-password"  # noqa: S105
+PASSWORD = "desk-test-password"
 
 
 @dataclass

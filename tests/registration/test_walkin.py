@@ -24,7 +24,7 @@ from registration.models import (
     Status,
 )
 from registration.roles import DESK_STAFF, ensure_groups
-from tests.factories import PersonFactory, seoul
+from tests.factories import PersonFactory, WorkshopFactory, seoul
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,9 @@ def post(desk, token=None, **fields):
 def register_online(event, sessions=(), **person):
     """An earlier registration (walk_in=True only because online registration has closed by now)."""
     session_ids = [session.pk for session in sessions]
-    return services.register(event=event, person=PersonFactory(**person), session_ids=session_ids, walk_in=True).registration
+    return services.register(
+        event=event, person=PersonFactory(**person), session_ids=session_ids, walk_in=True
+    ).registration
 
 
 def html(response) -> str:
@@ -462,9 +464,9 @@ def test_candidates_take_a_fixed_number_of_queries(desk, open_event, entrances, 
         register_online(open_event, name=f"김민준 {i}", email=f"minjun{i}@example.org")
     token = fresh_token(desk)
 
-    # session, user, permissions (2), event, checkpoints, checkpoint choice, earlier token,
-    # candidates, workshops (page)
-    with django_assert_num_queries(10):
+    # session, user, permissions (2), event, checkpoints, checkpoint choice, earlier token, candidates;
+    # the page: are there workshops, current event (context processor), workshops
+    with django_assert_num_queries(12):
         response = post(desk, token=token, name="김민준")
 
     assert len(response.context["candidates"]) == n
@@ -520,8 +522,6 @@ def test_delegates_only_workshop_is_refused_for_a_citizen(desk, entrances, deleg
 
 
 def test_a_workshop_of_another_event_is_not_offered(desk, entrances):
-    from tests.factories import WorkshopFactory
-
     other = WorkshopFactory(event__slug="another-event", event__is_current=False)
 
     response = post(desk, session=str(other.pk))

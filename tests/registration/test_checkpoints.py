@@ -1,0 +1,287 @@
+"""Checkpoints and the check-in history in the admin (registration/desk/admin.py):
+checkpoints are edited with both languages and clear errors; check-ins are a
+read-only history (who, when, where, device, undone) filtered by checkpoint, day
+and undone, in a fixed number of queries.
+
+The admin classes are tested on a test-only admin site, so that these tests do
+not depend on registration/admin.py importing the module."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.admin import AdminSite
+from django.contrib.auth.models import Group, User
+from django.urls import path, reverse
+
+from registration import services
+from registration.desk.admin import CheckInAdmin, CheckpointAdmin
+from registration.models import CheckIn, Checkpoint, CheckpointKind
+from registration.roles import DESK_STAFF, ORGANISERS, ensure_groups
+from tests.factories import EventFactory, PersonFactory, RoomFactory, seoul
+from wegov import urls as site_urls
+
+test_site = AdminSite(name="checkpoint-test-admin")
+test_site.register(Checkpoint, CheckpointAdmin)
+test_site.register(CheckIn, CheckInAdmin)
+urlpatterns = [*site_urls.urlpatterns, path("checkpoint-test-admin/", test_site.urls)]
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+
+
+@pytest.fixture(autouse=True)
+def _no_send_on_commit(settings):
+    settings.OUTBOX_SEND_ON_COMMIT = False
+
+
+@pytest.fixture
+def event():
+    return EventFactory(slug="wego-2010")
+
+
+@pytest.fixture
+def entrance(event):
+    return Checkpoint.objects.create(
+        event=event,
+        slug="entrance-2010-09-07",
+        name_en="Entrance — 7 September",
+        name_ko="입구 — 9월 7일",
+        kind=CheckpointKind.ENTRANCE,
+        day=date(2010, 9, 7),
+    )
+
+
+@pytest.fixture
+def door(event):
+    room = RoomFactory(event=event, name_en="Regency Room", name_ko="리젠시 룸")
+    return Checkpoint.objects.create(
+        event=event,
+        slug="door-regency-room",
+        name_en="Regency Room door",
+        name_ko="리젠시 룸 출입구",
+        kind=CheckpointKind.ROOM,
+        room=room,
+    )
+
+
+def staff_user(group: str, *, username: str, is_staff: bool) -> User:
+    ensure_groups()
+    user = User.objects.create_user(username, password="irrelevant", is_staff=is_staff)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def organiser_user():
+    return staff_user(ORGANISERS, username="organiser-1", is_staff=True)
+
+
+@pytest.fixture
+def organiser(client, organiser_user, settings):
+    client.force_login(organiser_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the test site is outside the /en/ prefix
+    return client
+
+
+def admin_url(name: str, *args, **query) -> str:
+    url = reverse(f"admin:registration_{name}", args=args or None, current_app=test_site.name)
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def checkin(event, checkpoint, *, name="Attendee", day=date(2010, 9, 7), by=None, undone_by=None, **fields):
+    registration = services.register(event=event, person=PersonFactory(name=name), session_ids=[]).registration
+    at = seoul(day.year, day.month, day.day, 9, 30)
+    return CheckIn.objects.create(
+        registration=registration,
+        checkpoint=checkpoint,
+        day=day,
+        checked_in_at=at,
+        checked_in_by=by,
+        undone_at=at + timedelta(minutes=2) if undone_by else None,
+        undone_by=undone_by,
+        **fields,
+    )
+
+
+def listed(response) -> list:
+    return list(response.context["cl"].result_list)
+
+
+# Checkpoints -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_checkpoint_changelist_runs_a_fixed_number_of_queries(
+    organiser, event, entrance, door, n, django_assert_num_queries
+):
+    for i in range(n):
+        checkin(event, entrance, name=f"Attendee {i}")
+    organiser.get(admin_url("checkpoint_changelist"))  # warm the session and content-type caches
+
+    # session, user, permissions (2), event filter, 2 counts, checkpoints+event+room with counts,
+    # current event (site context processor)
+    with django_assert_num_queries(9):
+        response = organiser.get(admin_url("checkpoint_changelist"))
+
+    rows = {c.slug: c.live_checkin_count for c in listed(response)}
+    assert rows == {"entrance-2010-09-07": n, "door-regency-room": 0}
+
+
+def test_checkpoint_names_are_edited_in_both_languages(organiser, entrance):
+    html = organiser.get(admin_url("checkpoint_change", entrance.pk)).content.decode()
+
+    assert 'name="name_ko"' in html
+    assert 'name="name_en"' in html
+    assert "입구 — 9월 7일" in html
+
+
+def checkpoint_form(event, **fields) -> dict:
+    data = {
+        "event": event.pk,
+        "slug": "new-checkpoint",
+        "name_ko": "새 입구",
+        "name_en": "New entrance",
+        "kind": CheckpointKind.ENTRANCE,
+        "day": "2010-09-08",
+        "room": "",
+        "position": 0,
+    }
+    return data | fields
+
+
+def test_organisers_add_a_checkpoint(organiser, event):
+    response = organiser.post(admin_url("checkpoint_add"), checkpoint_form(event))
+
+    assert response.status_code == 302
+    checkpoint = Checkpoint.objects.get(slug="new-checkpoint")
+    assert (checkpoint.name_ko, checkpoint.name_en, checkpoint.day) == ("새 입구", "New entrance", date(2010, 9, 8))
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"day": ""}, "day", "An entrance admits on one day: give the day."),
+        ({"day": "2010-09-20"}, "day", "Choose a day of the event."),
+        ({"kind": CheckpointKind.ROOM, "day": ""}, "room", "A room door needs its room."),
+    ],
+)
+def test_a_checkpoint_form_says_what_is_missing(organiser, event, fields, field, message):
+    response = organiser.post(admin_url("checkpoint_add"), checkpoint_form(event, **fields))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == [message]
+    assert not Checkpoint.objects.filter(slug="new-checkpoint").exists()
+
+
+def test_a_door_must_be_in_a_room_of_its_event(organiser, event):
+    other_room = RoomFactory(event=EventFactory(slug="another", is_current=False))
+
+    response = organiser.post(
+        admin_url("checkpoint_add"), checkpoint_form(event, kind=CheckpointKind.ROOM, day="", room=other_room.pk)
+    )
+
+    assert response.context["adminform"].form.errors["room"] == ["Choose a room of the same event."]
+
+
+# Check-ins ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_checkin_changelist_runs_a_fixed_number_of_queries(
+    organiser, organiser_user, event, entrance, n, django_assert_num_queries
+):
+    for i in range(n):
+        checkin(event, entrance, name=f"Attendee {i}", by=organiser_user, undone_by=organiser_user, device="tablet-3")
+    organiser.get(admin_url("checkin_changelist"))
+
+    # session, user, permissions (2), checkpoint filter, day filter, 2 counts,
+    # check-ins+registration+checkpoint+event+session+users, current event
+    with django_assert_num_queries(10):
+        response = organiser.get(admin_url("checkin_changelist"))
+
+    assert len(listed(response)) == n
+
+
+def test_checkin_history_shows_who_when_where_device_and_undo(organiser, organiser_user, event, entrance):
+    desk_user = staff_user(DESK_STAFF, username="desk-7", is_staff=False)
+    row = checkin(event, entrance, name="김민준", by=desk_user, undone_by=organiser_user, device="tablet-3")
+
+    html = organiser.get(admin_url("checkin_changelist")).content.decode()
+
+    for text in (
+        "2010-09-07 09:30",  # in the event's time zone
+        row.registration.code,
+        "김민준",
+        "Entrance — 7 September",
+        "desk-7",
+        "tablet-3",
+        "2010-09-07 09:32",
+        "organiser-1",
+    ):
+        assert text in html
+
+
+def test_checkin_history_is_read_only(organiser, event, entrance):
+    row = checkin(event, entrance)
+
+    assert organiser.get(admin_url("checkin_add")).status_code == 403
+    detail = organiser.get(admin_url("checkin_change", row.pk))
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()
+    assert organiser.post(admin_url("checkin_delete", row.pk), {"post": "yes"}).status_code == 403
+    assert CheckIn.objects.filter(pk=row.pk).exists()
+    assert "delete_selected" not in organiser.get(admin_url("checkin_changelist")).content.decode()
+
+
+def test_checkins_filter_by_checkpoint(organiser, event, entrance, door):
+    at_entrance = checkin(event, entrance, name="At the entrance")
+    checkin(event, door, name="At the door")
+
+    response = organiser.get(admin_url("checkin_changelist", checkpoint__id__exact=entrance.pk))
+
+    assert listed(response) == [at_entrance]
+
+
+def test_checkins_filter_by_day(organiser, event, entrance):
+    checkin(event, entrance, name="Tuesday", day=date(2010, 9, 7))
+    wednesday = checkin(event, entrance, name="Wednesday", day=date(2010, 9, 8))
+
+    response = organiser.get(admin_url("checkin_changelist", day="2010-09-08"))
+
+    assert listed(response) == [wednesday]
+    filters = response.content.decode()
+    assert '<a href="?day=2010-09-07">Sept. 7, 2010</a>' in filters
+    assert '<a href="?day=2010-09-08">Sept. 8, 2010</a>' in filters
+
+
+@pytest.mark.parametrize("day", ["yesterday", "2010-13-01", "%00"])
+def test_a_bad_day_filter_lists_nothing_rather_than_failing(organiser, event, entrance, day):
+    checkin(event, entrance)
+
+    response = organiser.get(admin_url("checkin_changelist", day=day))
+
+    assert response.status_code == 200
+    assert listed(response) == []
+
+
+def test_checkins_filter_by_undone(organiser, organiser_user, event, entrance):
+    valid = checkin(event, entrance, name="Valid")
+    undone = checkin(event, entrance, name="Undone", undone_by=organiser_user)
+
+    assert listed(organiser.get(admin_url("checkin_changelist", undone="no"))) == [valid]
+    assert listed(organiser.get(admin_url("checkin_changelist", undone="yes"))) == [undone]
+
+
+def test_desk_staff_cannot_open_the_history_in_the_admin(client, event, entrance):
+    client.force_login(staff_user(DESK_STAFF, username="desk-8", is_staff=False))
+
+    response = client.get(admin_url("checkin_changelist"))
+
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_a_registrations_page_can_list_its_check_ins():
+    from registration.desk.admin import CheckInInline
+
+    assert CheckInInline.model is CheckIn
+    assert set(CheckInInline.readonly_fields) == set(CheckInInline.fields)
