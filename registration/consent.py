@@ -173,8 +173,55 @@ NEWS = _text(
     ),
 )
 
+SENSITIVE = _text(
+    ConsentKind.SENSITIVE,
+    "2010-08-01",
+    required=False,
+    ko=(
+        "민감정보 처리 동의 (접근성·식사 요청 사항을 적은 경우에만)",
+        [
+            (
+                "수집·이용 목적",
+                "휠체어 접근, 수어 통역, 식사 등 요청하신 편의를 행사장에서 제공하기 위해서만 이용합니다.",
+            ),
+            (
+                "수집 항목",
+                "접근성 또는 식사 관련 요청 사항란에 적으신 내용(건강에 관한 정보가 포함될 수 있음).",
+            ),
+            ("보유·이용 기간", "행사 종료 후 3개월까지 보유·이용하고, 그 후 지체 없이 파기합니다."),
+            (
+                "동의를 거부할 권리와 거부에 따른 불이익",
+                "동의하지 않을 권리가 있습니다. 동의하지 않으면 요청 사항란을 비워 두시면 되며, 등록과 참가에는 "
+                "불이익이 없으나 요청하신 편의를 미리 준비해 드릴 수 없습니다.",
+            ),
+        ],
+        "위 요청 사항(민감정보)의 처리에 동의합니다. (요청 사항을 적은 경우 필수)",
+    ),
+    en=(
+        "Consent to processing sensitive information (only if you give accessibility or dietary needs)",
+        [
+            (
+                "Purpose",
+                "Used only to provide what you ask for at the venue, such as wheelchair access, sign language "
+                "interpretation or a special meal.",
+            ),
+            (
+                "Items collected",
+                "What you write in the accessibility or dietary needs field (it may include health information).",
+            ),
+            ("Retention period", "Until three months after the end of the event, then destroyed without delay."),
+            (
+                "Your right to refuse, and what refusing means",
+                "You have the right to refuse: leave the needs field empty. Your registration and attendance are "
+                "not affected, but we cannot prepare what you need in advance.",
+            ),
+        ],
+        "I agree to the processing of the needs I gave above (sensitive information). (required if you give needs)",
+    ),
+)
+
 # Every version ever shown, by (kind, version): what a stored Consent row refers to.
-TEXTS: dict[tuple[str, str], ConsentText] = {(t.kind, t.version): t for t in (PRIVACY, NEWS)}
+TEXTS: dict[tuple[str, str], ConsentText] = {(t.kind, t.version): t for t in (PRIVACY, NEWS, SENSITIVE)}
 
 
 def text_for(kind: str, version: str) -> ConsentText | None:

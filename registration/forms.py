@@ -178,7 +178,16 @@ class PersonForm(ErrorSummaryMixin, forms.Form):
         if category and category != Category.CITIZEN and not cleaned.get("organisation"):
             if "organisation" not in self.errors:
                 self.add_error("organisation", _("Please give your organisation (only citizens may leave it empty)."))
+        if cleaned.get("needs") and not cleaned.get("sensitive_consent") and not self.sensitive_consent_given():
+            self.add_error(
+                "sensitive_consent",
+                _("To give accessibility or dietary needs, agree to their processing, or leave the field empty."),
+            )
         return cleaned
+
+    def sensitive_consent_given(self) -> bool:
+        """Whether the sensitive-information consent was given before (on the manage page)."""
+        return False
 
     def details(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.details_fields}
@@ -210,6 +219,7 @@ class RegistrationForm(PersonForm):
         },
     )
     news_consent = forms.BooleanField(required=False)
+    sensitive_consent = forms.BooleanField(required=False)
 
     field_order = ["name", "email", "organisation", "job_title", "country", "city", "phone", "language", "needs"]
 
@@ -231,8 +241,10 @@ class RegistrationForm(PersonForm):
         )
         self.privacy_text = consent.PRIVACY.shown(language)
         self.news_text = consent.NEWS.shown(language)
+        self.sensitive_text = consent.SENSITIVE.shown(language)
         self.fields["privacy_consent"].label = self.privacy_text.agreement
         self.fields["news_consent"].label = self.news_text.agreement
+        self.fields["sensitive_consent"].label = self.sensitive_text.agreement
 
     def chosen_category(self) -> str | None:
         return self.cleaned_data.get("category")
@@ -250,7 +262,11 @@ class RegistrationForm(PersonForm):
     def full_clean(self):
         super().full_clean()
         # The consent checkboxes are described by the notice above them, and by their error.
-        for name, text_id in (("privacy_consent", "consent-privacy"), ("news_consent", "consent-news")):
+        for name, text_id in (
+            ("privacy_consent", "consent-privacy"),
+            ("news_consent", "consent-news"),
+            ("sensitive_consent", "consent-sensitive"),
+        ):
             described = [text_id] + ([f"{self[name].auto_id}_error"] if name in self.errors else [])
             self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
 
@@ -268,11 +284,22 @@ class RegistrationForm(PersonForm):
 class DetailsForm(PersonForm):
     """Change one's details on the private manage page (not the address or category)."""
 
+    sensitive_consent = forms.BooleanField(required=False)
+
     def __init__(self, *args, registration: Registration, **kwargs):
         self.registration = registration
         kwargs.setdefault("initial", {name: getattr(registration, name) for name in self.details_fields})
         kwargs.setdefault("prefix", "details")
         super().__init__(*args, **kwargs)
+        self.already_consented = services.has_sensitive_consent(registration)
+        self.sensitive_text = consent.SENSITIVE.shown()
+        if self.already_consented:
+            del self.fields["sensitive_consent"]
+        else:
+            self.fields["sensitive_consent"].label = self.sensitive_text.agreement
+
+    def sensitive_consent_given(self) -> bool:
+        return self.already_consented
 
     def chosen_category(self) -> str | None:
         return self.registration.category

@@ -160,6 +160,7 @@ class Booking(models.Model):
 class ConsentKind(models.TextChoices):
     PRIVACY = "privacy", _("Collection and use of personal information (required)")
     NEWS = "news", _("News from WeGO after the event (optional)")
+    SENSITIVE = "sensitive", _("Accessibility or dietary needs (sensitive information, optional)")
 
 
 class Consent(models.Model):

@@ -36,6 +36,7 @@ from registration.models import (
 
 PRIVACY_TEXT_VERSION = "2010-08-01"
 NEWS_TEXT_VERSION = "2010-08-01"
+SENSITIVE_TEXT_VERSION = "2010-08-01"
 
 PERSON_FIELDS = (
     "name",
@@ -105,6 +106,7 @@ def register(
     person: dict,
     session_ids: list[int],
     news_consent: bool = False,
+    sensitive_consent: bool = False,
     submission_token: str | None = None,
     walk_in: bool = False,
     now: datetime | None = None,
@@ -116,8 +118,11 @@ def register(
     link by e-mail instead; the caller cannot tell the two apart from the
     outcome it shows). A full event puts the registration on the waiting list; a
     full session puts the booking on that session's waiting list.
+    Accessibility or dietary needs are sensitive information (PIPA art. 23):
+    they are kept only with their own consent.
     Side effects: outbox rows (sent after commit)."""
     now = now or timezone.now()
+    _check_sensitive_consent(person, sensitive_consent)
     if not walk_in and not event.registration_is_open(now):
         raise RegistrationError(_("Registration is closed."), code="closed")
     email = (person.get("email") or "").strip()
@@ -157,7 +162,13 @@ def register(
             if registration.status in HOLDS_A_PLACE:
                 Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1)
             waitlisted = [s for s in sessions if _book(registration, s, now) == BookingStatus.WAITLISTED]
-            _record_consents(registration, news_consent=news_consent, via="desk" if walk_in else "online", now=now)
+            _record_consents(
+                registration,
+                news_consent=news_consent,
+                sensitive_consent=sensitive_consent and bool(person.get("needs")),
+                via="desk" if walk_in else "online",
+                now=now,
+            )
             if email:
                 outbox.queue(kind=_welcome_mail(registration.status), registration=registration)
             return Outcome(registration=registration, created=True, waitlisted_sessions=waitlisted)
@@ -206,16 +217,35 @@ def change_sessions(*, registration: Registration, session_ids: list[int], now: 
         return Outcome(registration=registration, created=False, waitlisted_sessions=waitlisted)
 
 
-def update_details(*, registration: Registration, person: dict) -> Registration:
-    """Change a registration's personal details (not its e-mail address or category)."""
+def update_details(
+    *, registration: Registration, person: dict, sensitive_consent: bool = False, now: datetime | None = None
+) -> Registration:
+    """Change a registration's personal details (not its e-mail address or
+    category). New accessibility or dietary needs need the sensitive-information
+    consent, unless it was given before."""
     allowed = {"name", "organisation", "job_title", "country", "city", "phone", "language", "needs"}
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        already = has_sensitive_consent(registration)
+        _check_sensitive_consent(person, sensitive_consent or already)
         for name, value in person.items():
             if name in allowed:
                 setattr(registration, name, value)
         registration.save(update_fields=[*sorted(allowed), "updated_at"])
+        if sensitive_consent and person.get("needs") and not already:
+            Consent.objects.create(
+                registration=registration,
+                kind=ConsentKind.SENSITIVE,
+                text_version=SENSITIVE_TEXT_VERSION,
+                granted=True,
+                given_at=now or timezone.now(),
+                language=registration.language or "ko",
+            )
     return registration
+
+
+def has_sensitive_consent(registration: Registration) -> bool:
+    return registration.consents.filter(kind=ConsentKind.SENSITIVE, granted=True).exists()
 
 
 def cancel(*, registration: Registration, now: datetime | None = None) -> Registration:
@@ -384,10 +414,35 @@ def _end(*, registration: Registration, status: str, mail: str, now: datetime | 
     return registration
 
 
-def _record_consents(registration: Registration, *, news_consent: bool, via: str, now: datetime) -> None:
+def _check_sensitive_consent(person: dict, consented: bool) -> None:
+    if person.get("needs") and not consented:
+        raise RegistrationError(
+            _("To give accessibility or dietary needs, agree to their processing, or leave the field empty."),
+            code="sensitive_consent_required",
+            field="sensitive_consent",
+        )
+
+
+def _record_consents(
+    registration: Registration, *, news_consent: bool, sensitive_consent: bool, via: str, now: datetime
+) -> None:
     language = registration.language or "ko"
+    sensitive = []
+    if sensitive_consent:
+        sensitive.append(
+            Consent(
+                registration=registration,
+                kind=ConsentKind.SENSITIVE,
+                text_version=SENSITIVE_TEXT_VERSION,
+                granted=True,
+                given_at=now,
+                language=language,
+                via=via,
+            )
+        )
     Consent.objects.bulk_create(
         [
+            *sensitive,
             Consent(
                 registration=registration,
                 kind=ConsentKind.PRIVACY,

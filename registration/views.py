@@ -92,6 +92,7 @@ def _submit(request, event: Event) -> HttpResponse:
             person=form.person(),
             session_ids=form.session_ids(),
             news_consent=form.cleaned_data["news_consent"],
+            sensitive_consent=form.cleaned_data["sensitive_consent"],
             submission_token=check.token,
         )
     except RegistrationError as err:
@@ -185,7 +186,15 @@ def manage_details(request, secret):
     form = DetailsForm(request.POST, registration=registration)
     if not form.is_valid():
         return _manage_page(request, registration, details_form=form)
-    services.update_details(registration=registration, person=form.details())
+    try:
+        services.update_details(
+            registration=registration,
+            person=form.details(),
+            sensitive_consent=form.cleaned_data.get("sensitive_consent", False),
+        )
+    except RegistrationError as err:
+        form.add_error(err.field if err.field in form.fields else "needs", err.message)
+        return _manage_page(request, registration, details_form=form)
     messages.success(request, _("Your details have been saved."))
     return redirect("registration:manage", secret=secret)
 

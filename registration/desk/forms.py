@@ -158,6 +158,8 @@ class WalkInForm(ErrorSummaryMixin, forms.Form):
         )
         self.fields["checkpoint"].choices = [(c.slug, c.name) for c in checkpoints]
         self.order_fields(self.field_order)
+        if self.is_bound:  # shown again with errors or candidates: start reading at the top, not in a field
+            self.fields["name"].widget.attrs.pop("autofocus", None)
         language = (get_language() or "ko")[:2]
         self.privacy_text = consent.PRIVACY.shown(language)
         self.other_privacy_text = consent.PRIVACY.shown("en" if self.privacy_text.language == "ko" else "ko")
@@ -220,8 +222,8 @@ class WalkInForm(ErrorSummaryMixin, forms.Form):
 
 
 class CheckInInsteadForm(forms.Form):
-    """ "Check this person in instead": one of the registrations listed as likely
-    the walk-in's, at the desk's checkpoint."""
+    """The button "Check this person in instead": a registration listed as likely
+    the walk-in's, and the desk's checkpoint."""
 
     registration = forms.CharField(max_length=20)
     checkpoint = CheckpointField(queryset=Checkpoint.objects.none(), to_field_name="slug")

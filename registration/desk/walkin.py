@@ -36,7 +36,7 @@ from registration.desk import lookups, queries
 from registration.desk.auth import desk_required
 from registration.desk.forms import CheckInInsteadForm, WalkInForm
 from registration.errors import RegistrationError
-from registration.models import Checkpoint, CheckpointKind, Registration
+from registration.models import Checkpoint, CheckpointKind, Registration, Status
 
 SUBMISSION_SALT = "registration.desk.walkin.token"
 SUBMISSION_MAX_AGE = 12 * 60 * 60
@@ -81,7 +81,8 @@ def _submit(request, event: Event, checkpoints: list[Checkpoint]) -> HttpRespons
     data = form.cleaned_data
     identity = {"event": event, "name": data["name"], "email": data["email"], "phone": form.phone_e164}
     candidates = lookups.likely_registrations(**identity)
-    if any(candidate.same_email for candidate in candidates):
+    if any(c.same_email and c.registration.status != Status.CANCELLED for c in candidates):
+        # One registration per address; only a cancelled one may register again (services.register).
         form.add_error("email", _email_taken_message())
         return _page(request, event, form, token=token, candidates=candidates)
     key = lookups.identity_key(**identity)

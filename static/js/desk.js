@@ -398,16 +398,17 @@
           desk.problem(response, data);
           return;
         }
-        desk.show(data);
-        desk.sounds.play(data.result);
         desk.showCounters(data.counters);
-        if (data.checkin && data.result === "ok") {
-          desk.remember(data);
-        }
         if (data.reason === "unknown" && typed) {
-          // A typed word that looked like a code: perhaps it is a name after all.
-          desk.search(typed, false);
+          // A typed word that looked like a code ("Schwartz"): if it matches
+          // names, list them instead of sounding the alarm.
+          return desk.search(typed, true).then(function (found) {
+            if (!found) {
+              desk.answer(data);
+            }
+          });
         }
+        desk.answer(data);
       })
       .catch(function () {
         desk.problem(null, null);
@@ -416,6 +417,14 @@
         desk.setBusy(false);
         desk.focusInput();
       });
+  };
+
+  Desk.prototype.answer = function (data) {
+    this.show(data);
+    this.sounds.play(data.result);
+    if (data.checkin && data.result === "ok") {
+      this.remember(data);
+    }
   };
 
   Desk.prototype.setBusy = function (busy) {
@@ -622,18 +631,20 @@
       })
       .then(function (data) {
         if (seq !== desk.searchSeq) {
-          return; // a newer search is under way
+          return 0; // a newer search is under way
         }
         if (!data) {
           desk.matchesStatus.textContent = desk.text.serverError;
-          return;
+          return 0;
         }
         desk.showMatches(data, selectFirst);
+        return data.results.length;
       })
       .catch(function () {
         if (seq === desk.searchSeq) {
           desk.matchesStatus.textContent = desk.text.networkError;
         }
+        return 0;
       });
   };
 
@@ -847,6 +858,7 @@
     var panel = document.getElementById("desk-camera");
     document.getElementById("desk-camera-status").textContent = message;
     panel.hidden = false;
+    document.getElementById("desk").classList.add("is-camera-open");
   };
 
   Desk.prototype.openCamera = function () {
@@ -952,6 +964,7 @@
     var video = document.getElementById("desk-video");
     video.srcObject = null;
     document.getElementById("desk-camera").hidden = true;
+    document.getElementById("desk").classList.remove("is-camera-open");
     this.focusInput();
   };
 

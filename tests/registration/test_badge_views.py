@@ -97,8 +97,7 @@ def page_size(page) -> tuple[float, float]:
 # One badge at the desk ---------------------------------------------------------------------
 
 
-@needs_nanum
-def test_desk_staff_open_a_badge_for_a_hangul_name(desk, event):
+def test_desk_staff_open_a_badge_pdf_for_a_hangul_name(desk, event):
     kim = register(event, name="김민준", organisation="서울특별시 정보화기획단", city="서울")
 
     response = desk.get(badge_url(kim.code))
@@ -108,7 +107,15 @@ def test_desk_staff_open_a_badge_for_a_hangul_name(desk, event):
     assert response["Content-Disposition"] == f'inline; filename="badge-{kim.code}.pdf"'
     assert response["Cache-Control"] == "private, no-store"
     assert response.content.startswith(b"%PDF")
-    [text] = page_texts(response.content)
+    assert len(pages(response.content)) == 1
+
+
+@needs_nanum
+def test_the_badge_prints_the_hangul_name(desk, event):
+    kim = register(event, name="김민준", organisation="서울특별시 정보화기획단", city="서울")
+
+    [text] = page_texts(desk.get(badge_url(kim.code)).content)
+
     assert "김민준" in text
     assert "서울특별시 정보화기획단" in text
     assert kim.code in text

@@ -30,7 +30,12 @@ def register(event, n, *, news=False, sessions=()):
         "needs": "wheelchair",
     }
     return services.register(
-        event=event, person=person, session_ids=list(sessions), news_consent=news, walk_in=True
+        event=event,
+        person=person,
+        session_ids=list(sessions),
+        news_consent=news,
+        sensitive_consent=True,
+        walk_in=True,
     ).registration
 
 

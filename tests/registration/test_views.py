@@ -606,6 +606,7 @@ def test_change_details(client, clock, open_event):
         "details-phone": "+55 11 3113-8000",
         "details-language": "ko",
         "details-needs": "Vegetarian",
+        "details-sensitive_consent": "on",
         "details-email": "attacker@example.org",
         "email": "attacker@example.org",
         "details-category": "delegate",
@@ -620,6 +621,8 @@ def test_change_details(client, clock, open_event):
     assert registration.language == "ko"
     assert registration.email == "ana@example.org"
     assert registration.category == "citizen"
+    assert registration.needs == "Vegetarian"
+    assert registration.consents.filter(kind="sensitive", granted=True).count() == 1
     assert "Your details have been saved." in text(client.get(response["Location"]))
 
 
@@ -766,7 +769,47 @@ def test_manage_queries_do_not_grow_with_the_bookings(client, clock, open_event,
     ]
     registration = register_directly(open_event, sessions=sessions)
 
-    with django_assert_num_queries(4):  # registration + event, bookings, current event (header), offered sessions
+    # registration + event, bookings, current event (header), offered sessions, sensitive consent given?
+    with django_assert_num_queries(5):
         response = client.get(manage_url(registration))
 
     assert response.content.decode().count('name="sessions-sessions"') == n
+
+
+def test_change_details_needs_without_the_sensitive_consent_is_a_field_error(client, clock, open_event):
+    registration = register_directly(open_event, language="en")
+    data = {"details-name": "Ana", "details-city": "Seoul", "details-country": "KR", "details-language": "en"}
+
+    response = client.post(manage_url(registration, "manage_details"), {**data, "details-needs": "Wheelchair"})
+
+    assert response.status_code == 200
+    assert "agree to their processing" in error_text(response, "details-sensitive_consent")
+    assert "Wheelchair" in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.needs == ""
+
+
+def test_register_needs_without_the_sensitive_consent_is_refused_next_to_the_consent(client, clock, open_event):
+    response = submit(client, clock, valid_data(needs="휠체어 이용"), lang="ko")
+
+    assert response.status_code == 200
+    assert error_text(response, "sensitive_consent")
+    assert "휠체어 이용" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_register_needs_with_the_sensitive_consent_records_it_separately(client, clock, open_event):
+    response = submit(client, clock, valid_data(needs="휠체어 이용", sensitive_consent="on"), lang="ko")
+
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    kinds = dict(registration.consents.values_list("kind", "granted"))
+    assert registration.needs == "휠체어 이용"
+    assert kinds == {"privacy": True, "news": False, "sensitive": True}
+
+
+def test_register_form_shows_the_sensitive_information_notice_unticked(client, clock, open_event):
+    html = client.get(url("start", "ko")).content.decode()
+
+    assert 'id="consent-sensitive"' in html
+    assert re.search(r'<input[^>]*name="sensitive_consent"(?![^>]*checked)[^>]*>', html)

@@ -306,6 +306,25 @@ def test_same_email_in_another_case_is_found(desk, open_event, entrances):
     assert Registration.objects.count() == 1
 
 
+def test_an_address_whose_registration_was_cancelled_may_register_again(desk, open_event, entrances):
+    cancelled = register_online(open_event, name="Kim Minjun", email="minjun@example.org")
+    services.cancel(registration=cancelled)
+    token = fresh_token(desk)
+
+    first = post(desk, token=token, name="Kim Minjun", email="MINJUN@example.org")
+    assert candidate_codes(first) == [cancelled.code]
+    assert "Cancelled" in html(first)
+    assert "email" not in first.context["form"].errors
+    response = post(
+        desk, token=token, name="Kim Minjun", email="MINJUN@example.org", confirm_new=first.context["marker"]
+    )
+
+    registration = Registration.objects.get()  # the cancelled row starts over (services.register)
+    assert response.status_code == 302
+    assert (registration.status, registration.is_walk_in) == (Status.CONFIRMED, True)
+    assert CheckIn.objects.get().registration == registration
+
+
 @pytest.mark.parametrize("typed", ["010-1234-5678", "01012345678", "+82 10 1234 5678", "+82-10-1234-5678"])
 def test_same_phone_typed_differently_is_found(desk, open_event, entrances, typed):
     existing = register_online(open_event, name="Park Jisoo", phone="+82 10 1234 5678")
