@@ -27,6 +27,7 @@ from registration.checkin import Result
 from registration.desk import queries
 from registration.desk.auth import desk_api, desk_required
 from registration.models import CheckpointKind, Registration
+from registration.search import fold
 
 MAX_BODY = 4096
 CLEAR_AFTER_MS = {Result.OK: 6000, Result.ALREADY: 6000, Result.REFUSED: 12000}
@@ -183,7 +184,7 @@ def api_search(request):
     return JsonResponse(
         {
             "query": text,
-            "too_short": len(text.strip()) < queries.SEARCH_MIN_LENGTH,
+            "too_short": len(fold(text)) < queries.SEARCH_MIN_LENGTH,
             "results": [_match_json(registration) for registration in matches],
         }
     )
