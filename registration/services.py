@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Audience, Event, Session
@@ -239,7 +240,7 @@ def update_details(
                 text_version=SENSITIVE_TEXT_VERSION,
                 granted=True,
                 given_at=now or timezone.now(),
-                language=registration.language or "ko",
+                language=_shown_language(registration),
             )
     return registration
 
@@ -423,10 +424,17 @@ def _check_sensitive_consent(person: dict, consented: bool) -> None:
         )
 
 
+def _shown_language(registration: Registration) -> str:
+    """The language the consent text was shown in: the page's (the request's
+    active language), else the attendee's language for e-mails."""
+    shown = (get_language() or "")[:2]
+    return shown if shown in ("ko", "en") else registration.language or "ko"
+
+
 def _record_consents(
     registration: Registration, *, news_consent: bool, sensitive_consent: bool, via: str, now: datetime
 ) -> None:
-    language = registration.language or "ko"
+    language = _shown_language(registration)
     sensitive = []
     if sensitive_consent:
         sensitive.append(

@@ -163,7 +163,7 @@ def _send_manage_link(*, event: Event, email: str) -> None:
     if not antiabuse.hit("lost_email", email.casefold()).allowed:
         return
     with transaction.atomic():
-        registration = Registration.objects.filter(event=event, email__iexact=email).first()
+        registration = services.same_address(event, email).first()
         if registration is not None:
             outbox.queue(kind=MailKind.MANAGE_LINK, registration=registration, to_email=registration.email)
 
@@ -241,7 +241,7 @@ def cancel(request, secret):
 @require_GET
 def ticket_png(request, secret):
     registration = _registration(secret)
-    if registration.status in ENDED:
+    if registration.status != Status.CONFIRMED:
         raise Http404
     response = HttpResponse(tickets.ticket_png(registration), content_type="image/png")
     response["Content-Disposition"] = content_disposition_header(
@@ -257,12 +257,20 @@ def _manage_page(request, registration: Registration, *, details_form=None, sess
         .order_by("session__starts_at", "pk")
     )
     active = registration.status not in ENDED
-    context = {"event": registration.event, "registration": registration, "bookings": bookings, "active": active}
+    context = {
+        "event": registration.event,
+        "registration": registration,
+        "bookings": bookings,
+        "active": active,
+        # The QR admits only with a place: pending and waiting-list registrations get it when confirmed.
+        "has_ticket": registration.status == Status.CONFIRMED,
+    }
+    if context["has_ticket"]:
+        context["qr_svg"] = mark_safe(tickets.qr_svg(registration))  # markup segno writes; the title is escaped
     if active:
         held = {booking.session_id: booking.status for booking in bookings}
         sessions_form = sessions_form or SessionsForm(registration=registration, held=held)
         context.update(
-            qr_svg=mark_safe(tickets.qr_svg(registration)),  # markup segno writes; the title is escaped
             details_form=details_form or DetailsForm(registration=registration),
             sessions_form=sessions_form,
             offers_sessions=bool(bookings or sessions_form.errors)

@@ -5,6 +5,8 @@ production configuration stops the process instead of being silently ignored.
 """
 
 import os
+import secrets
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -43,3 +45,17 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def dev_secret_key(path: Path) -> str:
+    """A development SECRET_KEY kept in `path` (created on first use, readable by
+    its owner only). Never used when DEBUG is off: production sets SECRET_KEY."""
+    try:
+        key = path.read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    if len(key) < 50:
+        key = "dev-" + secrets.token_urlsafe(50)
+        path.touch(mode=0o600)
+        path.write_text(key + "\n")
+    return key

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
-from wegov.env import env_bool, env_int, env_list, env_str
+from wegov.env import dev_secret_key, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "pytest" in sys.modules or env_bool("WEGOV_TESTING")
@@ -20,8 +20,12 @@ SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG and not TESTING:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    # A fresh development key per process start: never used in production.
-    SECRET_KEY = "dev-" + secrets.token_urlsafe(50)
+    if TESTING:
+        SECRET_KEY = "dev-" + secrets.token_urlsafe(50)
+    else:
+        # Development only: a key kept in a git-ignored file, so that a restart of
+        # runserver keeps people logged in and signed form stamps valid.
+        SECRET_KEY = dev_secret_key(BASE_DIR / ".dev-secret-key")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG or TESTING else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -218,9 +218,11 @@ def test_a_tampered_or_missing_stamp_gives_a_polite_refusal(client, clock, open_
 
 
 def test_registration_posts_are_throttled_per_address(client, clock, open_event):
+    limit, window = antiabuse.DEFAULT_THROTTLES["register"]
+    assert (limit, window) == (40, 600)
     stamp = open_form(client)
     clock.shift(5)
-    for _ in range(10):
+    for _ in range(limit):
         assert client.post(url("start"), {"form_stamp": stamp}).status_code == 200
 
     response = client.post(url("start"), {**valid_data(), "form_stamp": stamp})

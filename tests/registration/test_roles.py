@@ -99,6 +99,7 @@ def test_create_demo_accounts_prints_the_log_ins(demo_allowed):
     output = create_demo_accounts()
 
     assert "http://127.0.0.1:8000/ko/admin/" in output
+    assert "http://127.0.0.1:8000/ko/desk/ (the check-in desk only)" in output
     assert "username: organiser  password: wego-organiser-2010  (created)" in output
     assert "username: desk  password: wego-desk-2010  (created)" in output
 

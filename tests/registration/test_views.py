@@ -132,6 +132,17 @@ def test_full_journey_registers_queues_confirmation_and_redirects(client, clock,
     assert sent["Cache-Control"] == "private, no-store"
 
 
+@pytest.mark.parametrize(("page", "mail"), [("en", "ko"), ("ko", "en")])
+def test_consent_records_the_language_its_text_was_shown_in(client, clock, open_event, page, mail):
+    submit(client, clock, valid_data(language=mail), lang=page)
+
+    assert Registration.objects.get().language == mail
+    assert set(Consent.objects.values_list("kind", "language")) == {
+        (ConsentKind.PRIVACY, page),
+        (ConsentKind.NEWS, page),
+    }
+
+
 def test_sent_page_without_an_address_speaks_in_general(client, db):
     response = client.get(url("sent"))
 
@@ -510,10 +521,15 @@ def test_manage_page_shows_registration_ticket_and_forms(client, clock, workshop
 def test_manage_page_explains_pending_approval(client, clock, open_event):
     registration = register_directly(open_event, category="press")
 
-    page = text(client.get(manage_url(registration)))
+    response = client.get(manage_url(registration))
+    page = text(response)
 
     assert "Your registration is awaiting approval." in page
     assert "confirmed once an organiser has approved them" in page
+    assert "Your ticket appears here, and is e-mailed to you, as soon as your place is confirmed." in page
+    assert 'class="ticket-qr' not in response.content.decode()
+    assert registration.code in page  # for phone support
+    assert client.get(manage_url(registration, "ticket_png")).status_code == 404
 
 
 def test_manage_page_explains_the_waiting_list(client, clock, open_event):
@@ -525,6 +541,8 @@ def test_manage_page_explains_the_waiting_list(client, clock, open_event):
 
     assert waiting.status == Status.WAITLISTED
     assert "You are on the waiting list." in page
+    assert "Your ticket appears here, and is e-mailed to you, as soon as your place is confirmed." in page
+    assert client.get(manage_url(waiting, "ticket_png")).status_code == 404
 
 
 @pytest.mark.parametrize("path", ["manage", "cancel", "ticket_png"])

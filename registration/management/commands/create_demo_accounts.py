@@ -19,9 +19,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         with translation.override(settings.LANGUAGE_CODE):
             admin_url = settings.SITE_URL + reverse("admin:index")
+            desk_url = settings.SITE_URL + reverse("desk:checkpoints")
         self.stdout.write(self.style.SUCCESS("Demo accounts (development only, passwords are public):"))
         for account, outcome in outcomes:
-            where = admin_url if account.is_staff else "no admin access; the check-in desk pages are not built yet"
+            where = admin_url if account.is_staff else desk_url + " (the check-in desk only)"
             self.stdout.write(
                 f"  {account.group}: {where}  username: {account.username}  password: {account.password}  ({outcome})"
             )
