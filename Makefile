@@ -18,7 +18,7 @@ PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 python3 \
 FIND_PYTHON = for c in $(PYTHON_CANDIDATES); do \
 	if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$c"; break; fi; done
 
-.PHONY: run test venv install migrate messages compilemessages summit demo-accounts lint format check clean
+.PHONY: run test frontend venv install migrate messages compilemessages summit demo-accounts lint format check clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@py="$$($(FIND_PYTHON))"; \
@@ -50,13 +50,22 @@ messages: install
 migrate: install
 	$(MANAGE) migrate --noinput -v 0
 
+# make is for development: registration stays open so people trying the site can
+# register (CI loads the same way). Production runs `manage.py load_summit` itself.
+SUMMIT_ARGS ?= --demo
 summit: migrate
-	$(MANAGE) load_summit
+	$(MANAGE) load_summit $(SUMMIT_ARGS)
 
 demo-accounts: migrate
 	$(MANAGE) create_demo_accounts
 
-run: install compilemessages migrate summit demo-accounts
+# The desk's QR decoder (npm) and the badges' Korean font: installed when this
+# machine can, otherwise a warning; the site runs without them.
+frontend:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory node_modules; \
+	else echo "WARNING: npm not found: the desk's camera works only where the browser reads QR codes itself" >&2; fi
+
+run: install compilemessages migrate summit demo-accounts frontend fonts
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install compilemessages
