@@ -7,9 +7,14 @@ or deleted in the admin (online through the public form, walk-ins at the desk;
 a cancelled registration frees its seats, a deleted one would not). The ticket
 and manage secrets are never shown. Every changelist joins what its columns
 show, so it runs a fixed number of queries whatever the number of rows.
+
+Django's autodiscovery imports only this module: importing registration.desk.admin
+here registers the desk's checkpoints and check-in history too, and gives
+RegistrationAdmin the badge actions, the attention filter and the check-ins inline.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -18,6 +23,8 @@ from django.utils.translation import ngettext
 
 from events.models import Session
 from registration import outbox, services
+from registration.dashboard.admin import ExportPermissionMixin, export_selected_csv, export_selected_xlsx
+from registration.desk.admin import AttentionFilter, CheckInInline, print_badges_a4, print_badges_a6
 from registration.models import (
     Booking,
     BookingStatus,
@@ -97,7 +104,7 @@ class BookedSessionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
     list_display = (
         "code",
         "name",
@@ -109,14 +116,23 @@ class RegistrationAdmin(admin.ModelAdmin):
         "registered_at",
     )
     list_display_links = ("code", "name")
-    list_filter = ("category", "status", "is_walk_in", "event", BookedSessionFilter)
+    list_filter = ("category", "status", "is_walk_in", "event", BookedSessionFilter, AttentionFilter)
     list_select_related = ("event",)
     search_fields = ("name", "email", "organisation", "=code")
     search_help_text = _("Name, e-mail, organisation or registration code.")
     ordering = ("-created_at",)
     list_per_page = 100
-    inlines = (BookingInline, ConsentInline)
-    actions = ("approve_selected", "reject_selected", "cancel_selected", "resend_confirmation")
+    inlines = (BookingInline, ConsentInline, CheckInInline)
+    actions = (
+        "approve_selected",
+        "reject_selected",
+        "cancel_selected",
+        "resend_confirmation",
+        print_badges_a6,
+        print_badges_a4,
+        export_selected_xlsx,
+        export_selected_csv,
+    )
     # Editable: what a person could change on their own page, and the desk's note.
     editable_fields = (
         "name",
@@ -144,7 +160,16 @@ class RegistrationAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("event", "code", "status", "category", "is_walk_in")}),
         (_("Person"), {"fields": ("name", "email", "organisation", "job_title", "country", "city", "phone")}),
-        (_("Preferences and needs"), {"fields": ("language", "needs", "needs_attention", "attention_note")}),
+        (
+            _("Preferences and needs"),
+            {
+                "fields": ("language", "needs", "needs_attention", "attention_note"),
+                "description": _(
+                    "The desk marks for attention, with a note, the people flagged here and, without a flag, "
+                    "those who gave accessibility or dietary needs with their consent: staff read those needs."
+                ),
+            },
+        ),
         (_("History"), {"fields": ("registered_at", "updated_at", "cancelled_at")}),
     )
 
@@ -177,8 +202,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         if changed:
             obj.save(update_fields=[*changed, "updated_at"])
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)
         return actions
 
@@ -328,15 +353,16 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)
         return actions
 
     @admin.action(description=_("Retry now"), permissions=["change"])
     def retry_now(self, request, queryset):
         unsent = queryset.exclude(status=MailStatus.SENT)
-        count = unsent.update(status=MailStatus.QUEUED, next_attempt_at=timezone.now())
+        # A fresh round of attempts; the last error stays until the next one.
+        count = unsent.update(status=MailStatus.QUEUED, next_attempt_at=timezone.now(), attempts=0)
         self.message_user(
             request,
             ngettext(

@@ -24,7 +24,9 @@ from registration.models import MailStatus, OutgoingMail, Registration
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+# 30 s, 1, 2, 4, ... 64 min, then every 2 h: 30 attempts cover about two days
+# of a mail server being down before a mail is marked failed for an organiser.
+MAX_ATTEMPTS = 30
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=2)
 

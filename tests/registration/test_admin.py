@@ -376,7 +376,13 @@ def test_outbox_filters_by_status_and_kind(admin_client, event):
 
 def test_retry_now_requeues_unsent_mail(admin_client, event, time_machine):
     time_machine.move_to(seoul(2010, 8, 20, 10), tick=False)
-    failed = failing_mail(event, status=MailStatus.FAILED, attempts=8, next_attempt_at=seoul(2010, 8, 20, 12))
+    failed = failing_mail(
+        event,
+        status=MailStatus.FAILED,
+        attempts=30,
+        last_error="SMTPServerDisconnected",
+        next_attempt_at=seoul(2010, 8, 20, 12),
+    )
     sent = failing_mail(event, status=MailStatus.SENT, attempts=1, next_attempt_at=seoul(2010, 8, 20, 9))
 
     act(admin_client, "retry_now", [failed, sent], url=OUTBOX)
@@ -385,8 +391,10 @@ def test_retry_now_requeues_unsent_mail(admin_client, event, time_machine):
     sent.refresh_from_db()
     assert failed.status == MailStatus.QUEUED
     assert failed.next_attempt_at == seoul(2010, 8, 20, 10)
-    assert failed.attempts == 8  # the history stays
+    assert failed.attempts == 0  # a fresh round of retries with back-off
+    assert failed.last_error  # why it failed stays visible until the next attempt
     assert sent.status == MailStatus.SENT
+    assert sent.attempts == 1
 
 
 @pytest.mark.parametrize("n", [1, 5])
