@@ -5,14 +5,19 @@ ticket at the same moment both try to insert it; the partial unique constraint
 lets one win and the other reports "already checked in", so the answer is
 idempotent without any lock. Undoing keeps the row (undone_at/undone_by), so
 the history stays; a later scan makes a new row.
+
+The desk also says who needs attention: people an organiser flagged (VIP, …)
+and people who gave accessibility or dietary needs with their consent to that
+sensitive information (PIPA art. 23); see attention_of().
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Audience, Session
@@ -22,6 +27,8 @@ from registration.models import (
     CheckIn,
     Checkpoint,
     CheckpointKind,
+    Consent,
+    ConsentKind,
     Registration,
     Status,
 )
@@ -58,15 +65,73 @@ class CheckInOutcome:
         return str(REASONS.get(self.reason, ""))
 
 
+@dataclass(frozen=True)
+class Attention:
+    """What the desk shows about an attendee beyond name and status: whether to
+    mark them for attention, and the note staff read."""
+
+    flagged: bool
+    note: str
+
+
+def _needs_consented() -> Exists:
+    """Whether the person agreed to the processing of their accessibility or
+    dietary needs (the sensitive-information consent), as a subquery."""
+    return Exists(Consent.objects.filter(registration=OuterRef("pk"), kind=ConsentKind.SENSITIVE, granted=True))
+
+
+def with_needs_consent(registrations: QuerySet) -> QuerySet:
+    """Annotate `needs_consented` in the same query, for attention_of()."""
+    return registrations.annotate(needs_consented=_needs_consented())
+
+
+def attention_q() -> Q:
+    """A filter for the registrations attention_of() flags: an organiser's flag,
+    or needs given with their consent."""
+    return Q(needs_attention=True) | (~Q(needs="") & Q(_needs_consented()))
+
+
+def attention_of(registration: Registration) -> Attention:
+    """Attention at the desk, without organisers having to act: an organiser's
+    flag (VIP, …) with its note, and/or the accessibility or dietary needs the
+    person gave with the sensitive-information consent, which staff read in
+    the note to provide for them."""
+    parts = []
+    if registration.needs_attention and registration.attention_note.strip():
+        parts.append(registration.attention_note.strip())
+    needs = _consented_needs(registration)
+    if needs:
+        # Translators: in the desk's attention note; %(needs)s is what the attendee wrote.
+        parts.append(gettext("Needs: %(needs)s") % {"needs": needs})
+    return Attention(flagged=registration.needs_attention or bool(needs), note=" · ".join(parts))
+
+
+def _consented_needs(registration: Registration) -> str:
+    """The person's needs on one line (lines joined by " / "), or "" without the
+    consent to process them. Reads the `needs_consented` annotation
+    (with_needs_consent) when present; otherwise asks the database, and only for
+    a person who gave needs."""
+    lines = (" ".join(line.split()) for line in registration.needs.splitlines())
+    needs = " / ".join(line for line in lines if line)
+    if not needs:
+        return ""
+    consented = getattr(registration, "needs_consented", None)
+    if consented is None:
+        consented = registration.consents.filter(kind=ConsentKind.SENSITIVE, granted=True).exists()
+    return needs if consented else ""
+
+
 def find_ticket(*, event_id: int, text: str) -> Registration | None:
-    """The registration whose ticket secret, or short code, was scanned or typed."""
+    """The registration whose ticket secret, or short code, was scanned or typed,
+    with its event and whether its needs may be shown (one query)."""
     text = (text or "").strip()
     if not text or len(text) > 100:
         return None
     query = Q(ticket_secret=text)
     if len(text) <= 12:
         query |= Q(code=text.upper().replace("-", "").replace(" ", ""))
-    return Registration.objects.filter(query, event_id=event_id).select_related("event").first()
+    registrations = Registration.objects.filter(query, event_id=event_id).select_related("event")
+    return with_needs_consent(registrations).first()
 
 
 def check_in(

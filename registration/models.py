@@ -99,6 +99,11 @@ class Registration(models.Model):
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         ordering = ["-created_at"]
+        # Organisers only (registration.roles): desk staff get neither.
+        permissions = [
+            ("view_dashboard", _("Can see the organisers' dashboard")),
+            ("export_registrations", _("Can export attendee lists (personal data)")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 "event",

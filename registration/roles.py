@@ -16,8 +16,13 @@ from django.db.models import Q
 
 ORGANISERS = "Organisers"
 DESK_STAFF = "Desk staff"
-# Organisers hold every permission on these apps' models.
+# Organisers hold every permission on these apps' models, among them the
+# organiser-only ones (registration.models.Registration.Meta.permissions):
 ORGANISER_APPS = ("events", "registration")
+ORGANISER_ONLY_PERMISSIONS: tuple[str, ...] = (
+    "registration.view_dashboard",  # the organisers' dashboard
+    "registration.export_registrations",  # attendee lists as CSV / Excel (personal data)
+)
 # "app_label.codename" permissions of desk staff (none of them opens the admin).
 DESK_STAFF_PERMISSIONS: tuple[str, ...] = ("registration.use_desk",)
 

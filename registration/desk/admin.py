@@ -1,19 +1,23 @@
 """The venue desk in the admin, for organisers: checkpoints (editable), the
 check-in history (read-only: check-ins are made and undone at the desk, and
-every row stays as a record), and the actions that print badges of the selected
-registrations.
+every row stays as a record), the actions that print badges of the selected
+registrations, and the filter for attendees the desk marks for attention.
 
-Importing this module registers Checkpoint and CheckIn on the admin site
-(registration/admin.py imports it). The badge actions are plain functions for
-RegistrationAdmin.actions; CheckInInline shows a registration's check-ins on its
-page. Every changelist joins what its columns show, so it runs a fixed number of
-queries whatever the number of rows.
+Importing this module registers Checkpoint and CheckIn on the admin site.
+Django's autodiscovery imports only registration/admin.py, which imports this
+module and puts its pieces on RegistrationAdmin: the badge actions (plain
+functions, in RegistrationAdmin.actions), AttentionFilter (list_filter) and
+CheckInInline (a registration's check-ins on its page). This module imports
+nothing from registration/admin.py, so there is no import cycle. Every
+changelist joins what its columns show, so it runs a fixed number of queries
+whatever the number of rows.
 """
 
 from datetime import date
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -23,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from registration.badges import render_badges
+from registration.checkin import attention_q
 from registration.models import CheckIn, Checkpoint, CheckpointKind
 
 
@@ -166,8 +171,8 @@ class CheckInAdmin(ReadOnlyMixin, admin.ModelAdmin):
     )
     readonly_fields = fields
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)
         return actions
 
@@ -203,7 +208,36 @@ class CheckInInline(ReadOnlyMixin, admin.TabularInline):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("checkpoint", "session", "checked_in_by", "undone_by")
+        # The registration too: each row's title is str(check-in), which names it.
+        related = ("registration", "checkpoint", "session", "checked_in_by", "undone_by")
+        return super().get_queryset(request).select_related(*related)
+
+
+# Registrations: attention -----------------------------------------------------------------
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    """Attendees the desk marks for attention (registration.checkin.attention_of),
+    and the two reasons apart: an organiser's flag, or needs the person gave."""
+
+    title = _("attention at the desk")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("desk", _("Marked for attention at the desk")),
+            ("flagged", _("Flagged by an organiser")),
+            ("needs", _("Gave accessibility or dietary needs")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "desk":
+            return queryset.filter(attention_q())
+        if self.value() == "flagged":
+            return queryset.filter(needs_attention=True)
+        if self.value() == "needs":
+            return queryset.exclude(needs="")
+        return queryset
 
 
 # Badges ------------------------------------------------------------------------------------

@@ -172,6 +172,61 @@ def test_filter_by_session_ignores_a_bad_value(admin_client, event, workshop):
     assert listed(response) == []
 
 
+def attention_world(event) -> dict[str, Registration]:
+    """One registration per reason the desk may (or may not) mark someone."""
+    vip = register(event, name="VIP")
+    Registration.objects.filter(pk=vip.pk).update(needs_attention=True, attention_note="Mayor")
+    stale = register(event, name="Stale note")  # a note without the flag: not marked
+    Registration.objects.filter(pk=stale.pk).update(attention_note="old note")
+    wheelchair = services.register(
+        event=event,
+        person=PersonFactory(name="Wheelchair", needs="Wheelchair access"),
+        session_ids=[],
+        sensitive_consent=True,
+    ).registration
+    unconsented = register(event, name="Needs typed without consent")
+    Registration.objects.filter(pk=unconsented.pk).update(needs="Vegetarian")
+    nobody = register(event, name="Nobody special")
+    return {"vip": vip, "stale": stale, "wheelchair": wheelchair, "unconsented": unconsented, "nobody": nobody}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("desk", {"vip", "wheelchair"}),
+        ("flagged", {"vip"}),
+        ("needs", {"wheelchair", "unconsented"}),
+        ("", {"vip", "stale", "wheelchair", "unconsented", "nobody"}),
+    ],
+)
+def test_filter_by_attention_at_the_desk(admin_client, event, value, expected):
+    people = attention_world(event)
+
+    response = admin_client.get(reverse(REGISTRATIONS), {"attention": value} if value else {})
+
+    names = {key for key, person in people.items() if person in listed(response)}
+    assert names == expected
+
+
+def test_attention_filter_is_offered_with_its_choices(admin_client, event):
+    response = admin_client.get(reverse(REGISTRATIONS))
+
+    [attention] = [f for f in response.context["cl"].filter_specs if getattr(f, "parameter_name", "") == "attention"]
+    assert [str(label) for _value, label in attention.lookup_choices] == [
+        "Marked for attention at the desk",
+        "Flagged by an organiser",
+        "Gave accessibility or dietary needs",
+    ]
+
+
+def test_the_needs_fieldset_says_what_the_desk_shows(admin_client, event):
+    registration = register(event)
+
+    response = admin_client.get(reverse("admin:registration_registration_change", args=[registration.pk]))
+
+    assert "those who gave accessibility or dietary needs with their consent" in response.content.decode()
+
+
 # Read-only where the services keep the rules --------------------------------------
 
 
@@ -202,7 +257,7 @@ def test_change_form_hides_secrets_and_shows_bookings_and_consents(admin_client,
     assert "category" not in form.fields
     assert "name" in form.fields
     inline_models = [inline.formset.model for inline in response.context["inline_admin_formsets"]]
-    assert [model.__name__ for model in inline_models] == ["Booking", "Consent"]
+    assert [model.__name__ for model in inline_models] == ["Booking", "Consent", "CheckIn"]
     for inline in response.context["inline_admin_formsets"]:
         assert not inline.has_add_permission
         assert not inline.has_change_permission

@@ -1,43 +1,32 @@
 """Badges: one attendee's PDF at the desk, and the organisers' admin actions that
 print the badges of the selected (or all filtered) registrations.
 
-The actions are tested on a test-only admin site that adds them to the real
-RegistrationAdmin, as registration/admin.py does (RegistrationAdmin.actions)."""
+The actions are tested on the real admin site (/ko/admin/), where
+registration/admin.py puts them in RegistrationAdmin.actions."""
 
 import io
 from pathlib import Path
 
 import pytest
-from django.contrib.admin import AdminSite
+from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, A6
 
 from registration import services
-from registration.admin import RegistrationAdmin
 from registration.desk.admin import print_badges_a4, print_badges_a6
 from registration.models import Category, Registration
 from registration.roles import DESK_STAFF, ORGANISERS, ensure_groups
 from tests.factories import EventFactory, PersonFactory
-from wegov import urls as site_urls
 
 NANUM = Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
 needs_nanum = pytest.mark.skipif(not NANUM.is_file(), reason="needs Debian fonts-nanum (make fonts)")
 
-
-class BadgeRegistrationAdmin(RegistrationAdmin):
-    actions = (*RegistrationAdmin.actions, print_badges_a6, print_badges_a4)
-
-
-test_site = AdminSite(name="badge-test-admin")
-test_site.register(Registration, BadgeRegistrationAdmin)
-urlpatterns = [*site_urls.urlpatterns, path("badge-test-admin/", test_site.urls)]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 CHANGELIST = "admin:registration_registration_changelist"
 
@@ -66,9 +55,8 @@ def desk(client):
 
 
 @pytest.fixture
-def organiser(client, settings):
+def organiser(client):
     client.force_login(user_in(ORGANISERS, username="organiser-1", is_staff=True))
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the test site is outside the /en/ prefix
     return client
 
 
@@ -197,8 +185,10 @@ def test_accounts_without_the_desk_permission_get_no_badge(client, event):
 # Many badges from the admin -------------------------------------------------------------------
 
 
-def changelist_url(**query) -> str:
-    url = reverse(CHANGELIST, current_app=test_site.name)
+def changelist_url(lang: str = "ko", **query) -> str:
+    """The real admin's registrations list, /ko/admin/… as organisers open it."""
+    with translation.override(lang):
+        url = reverse(CHANGELIST)
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
@@ -212,10 +202,14 @@ def run_action(client, action: str, registrations, *, select_across: bool = Fals
 def test_organisers_see_the_print_actions(organiser, event):
     register(event, name="José García")
 
-    html = organiser.get(changelist_url()).content.decode()
+    response = organiser.get(changelist_url())
 
-    assert "Print badges (A6)" in html
-    assert "Print badges (4 per A4)" in html
+    assert response.wsgi_request.path.startswith("/ko/admin/")
+    choices = dict(response.context["action_form"].fields["action"].choices)
+    assert {"print_badges_a6", "print_badges_a4"} <= choices.keys()
+    html = organiser.get(changelist_url("en")).content.decode()
+    assert '<option value="print_badges_a6">Print badges (A6)</option>' in html
+    assert '<option value="print_badges_a4">Print badges (4 per A4)</option>' in html
 
 
 @pytest.mark.parametrize(("count", "expected_pages"), [(1, 1), (3, 3)])
@@ -259,6 +253,20 @@ def test_select_all_prints_the_whole_filtered_set(organiser, event):
     assert not any("A citizen" in text for text in texts)
 
 
+def test_a_filtered_set_prints_in_the_lists_order(organiser, event):
+    delegates = {name: register(event, name=name, category=Category.DELEGATE) for name in ("Chloé", "Ana", "Bae")}
+    register(event, name="Aaron Citizen")
+
+    # All delegates, the list sorted by name (its second column, after the tick boxes).
+    response = run_action(
+        organiser, "print_badges_a6", [delegates["Bae"]], select_across=True, category__exact="delegate", o="2"
+    )
+
+    codes = [r.code for r in delegates.values()]
+    printed = [[code for code in codes if code in text] for text in page_texts(response.content)]
+    assert printed == [[delegates["Ana"].code], [delegates["Bae"].code], [delegates["Chloé"].code]]
+
+
 def test_desk_staff_cannot_use_the_admin_actions(desk, event):
     person = register(event, name="José García")
 
@@ -273,7 +281,7 @@ def test_the_actions_refuse_a_user_who_may_not_view_registrations(event):
     person = register(event, name="José García")
     request = RequestFactory().post("/")
     request.user = user_in(DESK_STAFF, username="desk-2", is_staff=True)  # staff, but no admin permission
-    modeladmin = BadgeRegistrationAdmin(Registration, test_site)
+    modeladmin = admin.site.get_model_admin(Registration)
 
     for action in (print_badges_a6, print_badges_a4):
         with pytest.raises(PermissionDenied):

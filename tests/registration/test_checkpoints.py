@@ -1,31 +1,31 @@
 """Checkpoints and the check-in history in the admin (registration/desk/admin.py):
 checkpoints are edited with both languages and clear errors; check-ins are a
 read-only history (who, when, where, device, undone) filtered by checkpoint, day
-and undone, in a fixed number of queries.
+and undone, in a fixed number of queries; a registration's page lists its
+check-ins.
 
-The admin classes are tested on a test-only admin site, so that these tests do
-not depend on registration/admin.py importing the module."""
+Everything is tested on the real admin site (/ko/admin/, /en/admin/ where the
+test reads English text), as an organiser uses it; one test starts a fresh
+Python to prove that Django's autodiscovery alone puts the desk in the admin."""
 
+import json
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.admin import AdminSite
+from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.urls import path, reverse
+from django.urls import reverse
+from django.utils import translation
 
 from registration import services
-from registration.desk.admin import CheckInAdmin, CheckpointAdmin
 from registration.models import CheckIn, Checkpoint, CheckpointKind
 from registration.roles import DESK_STAFF, ORGANISERS, ensure_groups
 from tests.factories import EventFactory, PersonFactory, RoomFactory, seoul
-from wegov import urls as site_urls
 
-test_site = AdminSite(name="checkpoint-test-admin")
-test_site.register(Checkpoint, CheckpointAdmin)
-test_site.register(CheckIn, CheckInAdmin)
-urlpatterns = [*site_urls.urlpatterns, path("checkpoint-test-admin/", test_site.urls)]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
@@ -76,14 +76,15 @@ def organiser_user():
 
 
 @pytest.fixture
-def organiser(client, organiser_user, settings):
+def organiser(client, organiser_user):
     client.force_login(organiser_user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the test site is outside the /en/ prefix
     return client
 
 
-def admin_url(name: str, *args, **query) -> str:
-    url = reverse(f"admin:registration_{name}", args=args or None, current_app=test_site.name)
+def admin_url(name: str, *args, lang: str = "ko", **query) -> str:
+    """A page of the real admin site, /ko/admin/… as organisers open it."""
+    with translation.override(lang):
+        url = reverse(f"admin:registration_{name}", args=args or None)
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
@@ -166,7 +167,7 @@ def test_organisers_add_a_checkpoint(organiser, event):
     ],
 )
 def test_a_checkpoint_form_says_what_is_missing(organiser, event, fields, field, message):
-    response = organiser.post(admin_url("checkpoint_add"), checkpoint_form(event, **fields))
+    response = organiser.post(admin_url("checkpoint_add", lang="en"), checkpoint_form(event, **fields))
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors[field] == [message]
@@ -177,7 +178,8 @@ def test_a_door_must_be_in_a_room_of_its_event(organiser, event):
     other_room = RoomFactory(event=EventFactory(slug="another", is_current=False))
 
     response = organiser.post(
-        admin_url("checkpoint_add"), checkpoint_form(event, kind=CheckpointKind.ROOM, day="", room=other_room.pk)
+        admin_url("checkpoint_add", lang="en"),
+        checkpoint_form(event, kind=CheckpointKind.ROOM, day="", room=other_room.pk),
     )
 
     assert response.context["adminform"].form.errors["room"] == ["Choose a room of the same event."]
@@ -206,7 +208,7 @@ def test_checkin_history_shows_who_when_where_device_and_undo(organiser, organis
     desk_user = staff_user(DESK_STAFF, username="desk-7", is_staff=False)
     row = checkin(event, entrance, name="김민준", by=desk_user, undone_by=organiser_user, device="tablet-3")
 
-    html = organiser.get(admin_url("checkin_changelist")).content.decode()
+    html = organiser.get(admin_url("checkin_changelist", lang="en")).content.decode()
 
     for text in (
         "2010-09-07 09:30",  # in the event's time zone
@@ -246,7 +248,7 @@ def test_checkins_filter_by_day(organiser, event, entrance):
     checkin(event, entrance, name="Tuesday", day=date(2010, 9, 7))
     wednesday = checkin(event, entrance, name="Wednesday", day=date(2010, 9, 8))
 
-    response = organiser.get(admin_url("checkin_changelist", day="2010-09-08"))
+    response = organiser.get(admin_url("checkin_changelist", lang="en", day="2010-09-08"))
 
     assert listed(response) == [wednesday]
     filters = response.content.decode()
@@ -281,8 +283,114 @@ def test_desk_staff_cannot_open_the_history_in_the_admin(client, event, entrance
     assert "login" in response["Location"]
 
 
-def test_a_registrations_page_can_list_its_check_ins():
-    from registration.desk.admin import CheckInInline
+# A registration's page --------------------------------------------------------------------------
 
-    assert CheckInInline.model is CheckIn
-    assert set(CheckInInline.readonly_fields) == set(CheckInInline.fields)
+
+def test_a_registrations_page_lists_its_check_ins(organiser, organiser_user, event, entrance, door):
+    desk_user = staff_user(DESK_STAFF, username="desk-9", is_staff=False)
+    row = checkin(event, entrance, name="Ana Lima", by=desk_user, device="tablet-3")
+    CheckIn.objects.create(
+        registration=row.registration,
+        checkpoint=door,
+        day=date(2010, 9, 8),
+        checked_in_at=seoul(2010, 9, 8, 9, 40),
+        undone_at=seoul(2010, 9, 8, 9, 41),
+        undone_by=organiser_user,
+        device="laptop-door",
+    )
+    checkin(event, entrance, name="Someone else", device="not-hers")
+
+    response = organiser.get(admin_url("registration_change", row.registration.pk, lang="en"))
+
+    [inline] = [f for f in response.context["inline_admin_formsets"] if f.formset.model is CheckIn]
+    assert {form.instance.device for form in inline.formset.forms} == {"tablet-3", "laptop-door"}
+    assert not inline.has_add_permission
+    assert not inline.has_change_permission
+    assert not inline.has_delete_permission
+    html = response.content.decode()
+    for text in ("Entrance — 7 September", "Regency Room door", "desk-9", "tablet-3", "laptop-door", "organiser-1"):
+        assert text in html
+    assert "not-hers" not in html
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_a_registrations_page_runs_a_fixed_number_of_queries(
+    organiser, organiser_user, event, entrance, n, django_assert_num_queries
+):
+    row = checkin(event, entrance, name="Ana Lima", day=date(2010, 9, 6), by=organiser_user)
+    for i in range(1, n):
+        CheckIn.objects.create(
+            registration=row.registration,
+            checkpoint=entrance,
+            day=date(2010, 9, 6 + i),
+            checked_in_at=seoul(2010, 9, 6 + i, 9, 0),
+            checked_in_by=organiser_user,
+            undone_at=seoul(2010, 9, 6 + i, 9, 5),
+            undone_by=organiser_user,
+        )
+    url = admin_url("registration_change", row.registration.pk)
+    organiser.get(url)  # warm the session and content-type caches
+
+    # session, user, permissions (2), registration, its event, bookings, consents,
+    # check-ins+registration+checkpoint+session+users, current event
+    with django_assert_num_queries(10):
+        response = organiser.get(url)
+
+    [inline] = [f for f in response.context["inline_admin_formsets"] if f.formset.model is CheckIn]
+    assert len(inline.formset.forms) == n
+
+
+# Wiring: the real admin site ----------------------------------------------------------------------
+
+WIRING = """
+import json
+import django
+
+django.setup()
+from django.contrib import admin
+from registration.models import CheckIn, Checkpoint, Registration
+
+registrations = admin.site.get_model_admin(Registration)
+print(json.dumps({
+    "registered": [admin.site.is_registered(Checkpoint), admin.site.is_registered(CheckIn)],
+    "actions": [getattr(action, "__name__", action) for action in registrations.actions],
+    "inlines": [inline.__name__ for inline in registrations.inlines],
+    "filters": [getattr(f, "__name__", f) for f in registrations.list_filter],
+}))
+"""
+
+
+def test_django_autodiscovery_alone_puts_the_desk_in_the_admin():
+    """In a fresh Python, where no test has imported registration.desk.admin."""
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "wegov.settings", "WEGOV_TESTING": "1"}
+
+    result = subprocess.run(
+        [sys.executable, "-c", WIRING], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
+    )
+
+    wiring = json.loads(result.stdout)
+    assert wiring["registered"] == [True, True]
+    assert {"print_badges_a6", "print_badges_a4"} <= set(wiring["actions"])
+    assert "CheckInInline" in wiring["inlines"]
+    assert "AttentionFilter" in wiring["filters"]
+
+
+def test_organisers_find_checkpoints_and_check_ins_on_the_admin_index(organiser):
+    response = organiser.get(reverse("admin:index"))
+
+    assert response.wsgi_request.path == "/ko/admin/"
+    [app] = [app for app in response.context["app_list"] if app["app_label"] == "registration"]
+    models = {model["object_name"]: model for model in app["models"]}
+    assert {"Checkpoint", "CheckIn", "Registration"} <= models.keys()
+    assert models["Checkpoint"]["admin_url"] == admin_url("checkpoint_changelist")
+    assert models["CheckIn"]["admin_url"] == admin_url("checkin_changelist")
+    assert models["CheckIn"]["add_url"] is None  # the history is made at the desk
+
+
+def test_desk_staff_do_not_get_the_admin_index(client):
+    client.force_login(staff_user(DESK_STAFF, username="desk-10", is_staff=False))
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
+    assert "login" in response["Location"]

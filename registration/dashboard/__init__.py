@@ -1,0 +1,10 @@
+"""The organisers' back office beside the admin's model pages: the dashboard
+(`/<lang>/admin/dashboard/`) and the attendee exports (CSV and Excel), also
+offered as actions on the registrations list.
+
+- auth.py: who may see the dashboard and who may export (organisers only);
+- queries.py: the dashboard's figures, a fixed number of queries;
+- exports.py: the attendee list as rows, CSV and .xlsx;
+- views.py, urls.py: thin views under the admin's log-in;
+- admin.py: the export actions for RegistrationAdmin.
+"""
