@@ -67,7 +67,8 @@ def walk_in(request):
 def _submit(request, event: Event, checkpoints: list[Checkpoint]) -> HttpResponse:
     form = WalkInForm(request.POST, event=event, checkpoints=checkpoints)
     is_valid = form.is_valid()
-    token = _read_token(request.POST.get("token"))
+    signed_token = request.POST.get("token")  # shown again in the form if it comes back
+    token = _read_token(signed_token)
     if token is None:
         form.add_error(None, _("This form had expired. Check the details and send it again."))
         return _page(request, event, form, token=_new_token(), status=400)
@@ -76,7 +77,7 @@ def _submit(request, event: Event, checkpoints: list[Checkpoint]) -> HttpRespons
         # The same form sent twice (a double click, a retry): it registered once.
         return _check_in_and_show(request, earlier, form.cleaned_data["checkpoint"], created=True)
     if not is_valid:
-        return _page(request, event, form, token=token)
+        return _page(request, event, form, token=signed_token)
 
     data = form.cleaned_data
     identity = {"event": event, "name": data["name"], "email": data["email"], "phone": form.phone_e164}
@@ -84,10 +85,10 @@ def _submit(request, event: Event, checkpoints: list[Checkpoint]) -> HttpRespons
     if any(c.same_email and c.registration.status != Status.CANCELLED for c in candidates):
         # One registration per address; only a cancelled one may register again (services.register).
         form.add_error("email", _email_taken_message())
-        return _page(request, event, form, token=token, candidates=candidates)
+        return _page(request, event, form, token=signed_token, candidates=candidates)
     key = lookups.identity_key(**identity)
     if candidates and not _confirmed(request.POST.get("confirm_new"), key):
-        return _page(request, event, form, token=token, candidates=candidates, marker=_marker(key))
+        return _page(request, event, form, token=signed_token, candidates=candidates, marker=_marker(key))
 
     try:
         outcome = services.register(
@@ -99,11 +100,11 @@ def _submit(request, event: Event, checkpoints: list[Checkpoint]) -> HttpRespons
         )
     except RegistrationError as err:
         form.add_registration_error(err)
-        return _page(request, event, form, token=token)
+        return _page(request, event, form, token=signed_token)
     if not outcome.created and outcome.registration.submission_token != token:
         # Someone registered this address a moment ago (the check above missed it).
         form.add_error("email", _email_taken_message())
-        return _page(request, event, form, token=token, candidates=lookups.likely_registrations(**identity))
+        return _page(request, event, form, token=signed_token, candidates=lookups.likely_registrations(**identity))
     return _check_in_and_show(request, outcome.registration, form.checkpoint, created=True)
 
 

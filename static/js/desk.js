@@ -404,6 +404,7 @@
           // names, list them instead of sounding the alarm.
           return desk.search(typed, true).then(function (found) {
             if (!found) {
+              desk.closeMatches(); // the red answer says it: no "No matches" under the input too
               desk.answer(data);
             }
           });
@@ -931,10 +932,16 @@
     camera
       .decode(video)
       .then(function (text) {
+        if (!text) {
+          return;
+        }
+        // A ticket held in view is sent once (not again every few seconds, which
+        // would turn its green answer orange); shown again after a pause, it is sent again.
         var now = Date.now();
-        if (text && (text !== camera.last || now - camera.lastAt > SAME_QR_PAUSE)) {
-          camera.last = text;
-          camera.lastAt = now;
+        var stillInView = text === camera.last && now - camera.lastAt <= SAME_QR_PAUSE;
+        camera.last = text;
+        camera.lastAt = now;
+        if (!stillInView) {
           desk.checkIn({ ticket: text }, null);
         }
       })
@@ -968,12 +975,33 @@
     this.focusInput();
   };
 
+  // The walk-in page ------------------------------------------------------------------
+
+  function initWalkIn() {
+    // Its check-ins record this device's name, as the desk's do (never used as a
+    // desk: no name, and the server records "walk-in").
+    var name = stored(KEYS.device);
+    if (name) {
+      Array.prototype.forEach.call(document.querySelectorAll("input[data-desk-device]"), function (field) {
+        field.value = name;
+      });
+    }
+    // Sent back with errors: start at the list of them, as the registration form does.
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
+  }
+
   // Start ------------------------------------------------------------------------------
 
   document.addEventListener("DOMContentLoaded", function () {
     var chooser = document.getElementById("desk-chooser");
     if (chooser) {
       initChooser(chooser);
+    }
+    if (document.getElementById("walk-in-form")) {
+      initWalkIn();
     }
     var config = document.getElementById("desk-config");
     if (config && document.getElementById("desk")) {

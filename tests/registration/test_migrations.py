@@ -1,0 +1,44 @@
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from registration.search import fold
+
+BEFORE = [("registration", "0005_dashboard_and_export_permissions")]
+AFTER = [("registration", "0006_backfill_search_text")]
+
+
+def migrate(targets):
+    """Move registration to `targets`, every other app to its latest migration."""
+    executor = MigrationExecutor(connection)
+    others = [leaf for leaf in executor.loader.graph.leaf_nodes() if leaf[0] != "registration"]
+    executor.migrate(targets + others)
+    executor.loader.build_graph()
+    return executor.loader.project_state(targets + others).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backfill_makes_older_registrations_searchable():
+    apps = migrate(BEFORE)
+    Event = apps.get_model("events", "Event")
+    Registration = apps.get_model("registration", "Registration")
+    event = Event.objects.create(
+        slug="old", name="Old", start_date="2010-09-06", end_date="2010-09-08", time_zone="Asia/Seoul"
+    )
+    old = Registration.objects.create(
+        event=event,
+        name="José 김민준",
+        email="Jose@Example.org",
+        organisation="Ayuntamiento",
+        code="AB12CD34",
+        ticket_secret="t" * 32,
+        manage_secret="m" * 32,
+        search_text="",
+    )
+
+    apps = migrate(AFTER)
+
+    text = apps.get_model("registration", "Registration").objects.get(pk=old.pk).search_text
+    assert text == fold("José 김민준 Jose@Example.org Ayuntamiento AB12CD34")
+    assert "jose" in text
+    assert "민준" in text
