@@ -4,7 +4,10 @@ Both languages are edited side by side with modeltranslation's plain
 TranslationAdmin (fields "title [ko]" and "title [en]"). Its tabbed variant is not
 used: it loads jQuery UI from a CDN, and the site loads nothing from another host.
 Every changelist joins what its columns show, so it runs a fixed number of queries.
-Rows invented for the demo (`is_sample`) are marked "SAMPLE" in every list.
+Rows invented for the demo (`is_sample`) are marked "SAMPLE" in every list; rows
+from the record with some invented details (`invented_fields`: times, a room, a
+booth, ...) name those details in an "invented details" column, and both carry a
+notice at the top of their change form.
 """
 
 from datetime import date
@@ -16,6 +19,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils import formats
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -36,15 +40,49 @@ from registration.services import fill_free_places
 # Shared pieces ---------------------------------------------------------------
 
 
+class InventedDetailsFilter(admin.SimpleListFilter):
+    """Rows from the record that still have invented details to check."""
+
+    title = _("invented details")
+    parameter_name = "invented"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Some details invented")), ("no", _("No invented details"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(invented_fields=[])
+        if self.value() == "no":
+            return queryset.filter(invented_fields=[])
+        return queryset
+
+
 class SampleDataAdmin(TranslationAdmin):
-    """A "Sample data" column and filter, a SAMPLE prefix on the first column, and
-    actions to flag or clear the mark."""
+    """A "Sample data" column and filter, a SAMPLE prefix on the first column, an
+    "invented details" column, ticked per detail on the change form, a notice at
+    the top of the change form, and actions to flag or clear the marks."""
 
     actions = ["mark_not_sample", "mark_sample"]
+    change_form_template = "admin/events/sample_data_change_form.html"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "invented_fields":
+            return forms.MultipleChoiceField(
+                choices=self.model.detail_choices(),
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(boolean=True, description=_("Sample data"), ordering="is_sample")
     def sample(self, obj) -> bool:
         return obj.is_sample
+
+    @admin.display(description=_("invented details"))
+    def invented(self, obj) -> str:
+        return ", ".join(obj.invented_labels()) or "—"
 
     @staticmethod
     def marked(obj, text) -> str:
@@ -52,7 +90,8 @@ class SampleDataAdmin(TranslationAdmin):
 
     @admin.action(description=_("Mark selected as checked (not sample data)"))
     def mark_not_sample(self, request, queryset):
-        count = queryset.update(is_sample=False)
+        """Checked: neither the row nor any of its details is invented any more."""
+        count = queryset.update(is_sample=False, invented_fields=[])
         self.message_user(
             request,
             ngettext(
@@ -132,20 +171,34 @@ class EventAdminForm(forms.ModelForm):
 @admin.register(Event)
 class EventAdmin(SampleDataAdmin):
     form = EventAdminForm
-    list_display = ["display_name", "start_date", "end_date", "venue_name", "is_current", "sample"]
+    list_display = ["display_name", "start_date", "end_date", "venue_name", "is_current", "sample", "invented"]
     list_display_links = ["display_name"]
-    list_filter = ["is_current", "is_sample"]
+    list_filter = ["is_current", "is_sample", InventedDetailsFilter]
     search_fields = ["name_ko", "name_en", "slug", "theme_ko", "theme_en"]
     ordering = ["-start_date"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["name_en"]}
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "slug", "theme", "is_current", "is_sample"]}),
-        (_("About"), {"fields": ["description", "about", "organiser", "sponsor", "website"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "short_name",
+                    "edition",
+                    "slug",
+                    "theme",
+                    "is_current",
+                    "is_sample",
+                    "invented_fields",
+                ]
+            },
+        ),
+        (_("About"), {"fields": ["description", "about", "organiser", "sponsor", "website", "data_attribution"]}),
         (_("Dates"), {"fields": ["start_date", "end_date", "time_zone"]}),
         (_("Registration"), {"fields": ["registration_opens_at", "registration_closes_at", "capacity"]}),
-        (_("Venue"), {"fields": ["venue_name", "venue_address", "venue_directions"]}),
-        (_("Live stream"), {"fields": ["live_stream_url"]}),
+        (_("Venue"), {"fields": ["city", "venue_name", "venue_address", "venue_directions", "venue_sketch"]}),
+        (_("Live stream"), {"fields": ["live_stream_url", "live_stream_provider"]}),
     ]
 
     actions = [*SampleDataAdmin.actions, "make_current"]
@@ -173,9 +226,18 @@ class EventAdmin(SampleDataAdmin):
 
 @admin.register(Room)
 class RoomAdmin(SampleDataAdmin):
-    list_display = ["display_name", "event", "location", "capacity", "checks_attendance", "position", "sample"]
+    list_display = [
+        "display_name",
+        "event",
+        "location",
+        "capacity",
+        "checks_attendance",
+        "position",
+        "sample",
+        "invented",
+    ]
     list_display_links = ["display_name"]
-    list_filter = ["event", "checks_attendance", "is_sample"]
+    list_filter = ["event", "checks_attendance", "is_sample", InventedDetailsFilter]
     list_select_related = ["event"]
     search_fields = ["name_ko", "name_en", "location_ko", "location_en"]
     ordering = ["event", "position", "name"]
@@ -297,11 +359,13 @@ class SessionAdmin(SampleDataAdmin):
         "is_streamed",
         "is_published",
         "sample",
+        "invented",
     ]
     list_display_links = ["display_title"]
     list_filter = [
         "event",
         "is_sample",
+        InventedDetailsFilter,
         "kind",
         DayFilter,
         "room",
@@ -316,7 +380,21 @@ class SessionAdmin(SampleDataAdmin):
     ordering = ["starts_at", "room__position"]
     prepopulated_fields = {"slug": ["title_en"]}
     fieldsets = [
-        (None, {"fields": ["event", "kind", "title", "slug", "description", "is_published", "is_sample"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "event",
+                    "kind",
+                    "title",
+                    "slug",
+                    "description",
+                    "is_published",
+                    "is_sample",
+                    "invented_fields",
+                ]
+            },
+        ),
         (_("Time and place"), {"fields": ["starts_at", "ends_at", "room"]}),
         (_("Attendance"), {"fields": ["audience", "booking_required", "capacity"]}),
         (_("Live stream"), {"fields": ["is_streamed", "stream_url"]}),
@@ -359,15 +437,16 @@ class SpeakerAdmin(SampleDataAdmin):
         "event",
         "session_count",
         "sample",
+        "invented",
     ]
     list_display_links = ["display_name"]
-    list_filter = ["event", "is_sample"]
+    list_filter = ["event", "is_sample", InventedDetailsFilter]
     list_select_related = ["event"]
     search_fields = ["name_ko", "name_en", "slug", "organisation_ko", "organisation_en", "city_ko", "city_en"]
     ordering = ["event", "name"]
     prepopulated_fields = {"slug": ["name_en"]}
     fieldsets = [
-        (None, {"fields": ["event", "name", "slug", "is_sample"]}),
+        (None, {"fields": ["event", "name", "slug", "is_sample", "invented_fields"]}),
         (_("Position"), {"fields": ["title", "organisation", "city", "country"]}),
         (_("Profile"), {"fields": ["biography", "photo"]}),
     ]
@@ -390,15 +469,15 @@ class SpeakerAdmin(SampleDataAdmin):
 
 @admin.register(Exhibitor)
 class ExhibitorAdmin(SampleDataAdmin):
-    list_display = ["logo_thumbnail", "display_name", "kind", "booth", "event", "position", "sample"]
+    list_display = ["logo_thumbnail", "display_name", "kind", "booth", "event", "position", "sample", "invented"]
     list_display_links = ["display_name"]
-    list_filter = ["event", "kind", "is_sample"]
+    list_filter = ["event", "kind", "is_sample", InventedDetailsFilter]
     list_select_related = ["event"]
     search_fields = ["name_ko", "name_en", "slug", "booth"]
     ordering = ["event", "kind", "position", "name"]
     prepopulated_fields = {"slug": ["name_en"]}
     fieldsets = [
-        (None, {"fields": ["event", "name", "slug", "kind", "booth", "position", "is_sample"]}),
+        (None, {"fields": ["event", "name", "slug", "kind", "booth", "position", "is_sample", "invented_fields"]}),
         (_("Presentation"), {"fields": ["description", "logo", "website"]}),
     ]
 
@@ -413,9 +492,18 @@ class ExhibitorAdmin(SampleDataAdmin):
 
 @admin.register(ParticipatingCity)
 class ParticipatingCityAdmin(SampleDataAdmin):
-    list_display = ["display_name", "country", "role", "presents_best_practice", "event", "position", "sample"]
+    list_display = [
+        "display_name",
+        "country",
+        "role",
+        "presents_best_practice",
+        "event",
+        "position",
+        "sample",
+        "invented",
+    ]
     list_display_links = ["display_name"]
-    list_filter = ["event", "role", "presents_best_practice", "is_sample"]
+    list_filter = ["event", "role", "presents_best_practice", "is_sample", InventedDetailsFilter]
     list_select_related = ["event"]
     search_fields = ["name_ko", "name_en"]
     ordering = ["event", "position", "name"]

@@ -22,11 +22,11 @@ from events.queries import cities_for, exhibitors_for, get_current_event, progra
 # update an event they already have instead of adding a copy.
 UID_DOMAIN = "wego2010.we-gov.org"
 PRODID = "-//WeGO//WeGO summit programme//EN"
+# The licence of the data; whom to credit comes from the event (licence_for).
 LICENCE = {
     "id": "CC-BY-4.0",
     "name": "Creative Commons Attribution 4.0 International",
     "url": "https://creativecommons.org/licenses/by/4.0/",
-    "attribution": "WeGO / Seoul Metropolitan Government",
 }
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -155,22 +155,38 @@ def _media_url(request: HttpRequest, image) -> str | None:
     return request.build_absolute_uri(image.url) if image else None
 
 
+def licence_for(event: Event) -> dict[str, str]:
+    """The data's licence, crediting the event's `data_attribution`, or else its
+    organiser (in English, like the licence's name), or else the event itself."""
+    attribution = event.data_attribution or _both(event, "organiser")["en"] or _both(event, "name")["en"]
+    return {**LICENCE, "attribution": attribution}
+
+
+def _marks(obj) -> dict:
+    """Whether a row was invented for the demo, wholly or in some details."""
+    return {"is_sample": obj.is_sample, "invented_fields": list(obj.invented_fields or [])}
+
+
 def _event_json(request: HttpRequest, event: Event) -> dict:
     return {
         "slug": event.slug,
         "name": _both(event, "name"),
+        "edition": _both(event, "edition"),
         "theme": _both(event, "theme"),
         "description": _both(event, "description"),
         "organiser": _both(event, "organiser"),
         "start_date": event.start_date,
         "end_date": event.end_date,
         "time_zone": event.time_zone,
+        "city": _both(event, "city"),
         "venue": {"name": _both(event, "venue_name"), "address": _both(event, "venue_address")},
         "registration_opens_at": event.local(event.registration_opens_at) if event.registration_opens_at else None,
         "registration_closes_at": event.local(event.registration_closes_at) if event.registration_closes_at else None,
         "live_stream_url": event.live_stream_url or None,
+        "live_stream_provider": _both(event, "live_stream_provider"),
         "website": event.website or None,
         "url": _urls(request, "events:home"),
+        **_marks(event),
     }
 
 
@@ -202,7 +218,7 @@ def _session_json(request: HttpRequest, session: Session) -> dict:
             }
             for appearance in session.appearances.all()
         ],
-        "is_sample": session.is_sample,
+        **_marks(session),
     }
 
 
@@ -217,7 +233,7 @@ def _speaker_json(request: HttpRequest, speaker: Speaker) -> dict:
         "biography": _both(speaker, "biography"),
         "photo": _media_url(request, speaker.photo),
         "sessions": [appearance.session.slug for appearance in speaker.appearances.all()],
-        "is_sample": speaker.is_sample,
+        **_marks(speaker),
     }
 
 
@@ -230,7 +246,7 @@ def _exhibitor_json(request: HttpRequest, exhibitor: Exhibitor) -> dict:
         "description": _both(exhibitor, "description"),
         "logo": _media_url(request, exhibitor.logo),
         "website": exhibitor.website or None,
-        "is_sample": exhibitor.is_sample,
+        **_marks(exhibitor),
     }
 
 
@@ -240,7 +256,7 @@ def _city_json(city: ParticipatingCity) -> dict:
         "country": city.country.code,
         "role": city.role,
         "presents_best_practice": city.presents_best_practice,
-        "is_sample": city.is_sample,
+        **_marks(city),
     }
 
 
@@ -254,7 +270,7 @@ def programme_json(request: HttpRequest) -> JsonResponse:
     event = _current_event_or_404()
     with translation.override(settings.LANGUAGE_CODE):
         data = {
-            "licence": LICENCE,
+            "licence": licence_for(event),
             "generated_at": event.local(timezone.now()).replace(microsecond=0).isoformat(),
             "event": _event_json(request, event),
             "sessions": [_session_json(request, session) for session in programme_for(event)],

@@ -10,10 +10,12 @@ language and falls back to the other one when it is empty.
 import zoneinfo
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -26,16 +28,61 @@ TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezone
 class SampleData(models.Model):
     """Content invented for the demo rather than taken from the record.
 
-    Organisers see it flagged in the admin and replace it."""
+    A whole row can be invented (`is_sample`), or only some details of a row that
+    is otherwise from the record (`invented_fields`, the names of those fields:
+    the times and room of a session the record only dates, a booth number, ...).
+    Organisers see both flagged in the admin and replace them."""
+
+    # Never offered as an invented detail: keys, order, switches and the marks themselves.
+    NOT_DETAILS = frozenset(
+        {"id", "event", "slug", "position", "is_current", "is_published", "is_sample", "invented_fields"}
+    )
 
     is_sample = models.BooleanField(
         _("sample data"),
         default=False,
         help_text=_("Invented for the demo; not from the official record. Replace before publishing."),
     )
+    invented_fields = models.JSONField(
+        _("invented details"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Details of this row that were invented or assumed for the demo, not taken from the official "
+            "record. Check and replace them, then untick them."
+        ),
+    )
 
     class Meta:
         abstract = True
+
+    def clean(self):
+        super().clean()
+        known = {name for name, _label in self.detail_choices()}
+        unknown = [name for name in self.invented_fields or [] if name not in known]
+        if unknown:
+            raise ValidationError(
+                {
+                    "invented_fields": ValidationError(
+                        _("Unknown details: %(names)s."), code="unknown", params={"names": ", ".join(unknown)}
+                    )
+                }
+            )
+
+    @classmethod
+    def detail_choices(cls) -> list[tuple[str, str]]:
+        """The details an organiser can mark as invented: every editable field,
+        once (not its _ko/_en columns), named as the admin names it."""
+        return [
+            (field.name, capfirst(field.verbose_name))
+            for field in cls._meta.concrete_fields
+            if field.editable and field.name not in cls.NOT_DETAILS and getattr(field, "translated_field", None) is None
+        ]
+
+    def invented_labels(self) -> list[str]:
+        """The invented details by their names in the active language, in form order."""
+        invented = set(self.invented_fields or [])
+        return [str(label) for name, label in self.detail_choices() if name in invented]
 
 
 class KeepsCounters(models.Model):
@@ -56,6 +103,13 @@ class KeepsCounters(models.Model):
                 if not f.primary_key and f.attname not in self.counter_fields
             ]
         super().save(*args, **kwargs)
+
+
+class VenueSketch(models.TextChoices):
+    """Sketches of a venue's surroundings that ship with the site, one template
+    each in templates/events/includes/venue_sketches/ (an SVG with translated labels)."""
+
+    NAMSAN = "namsan", _("Namsan: Grand Hyatt Seoul, Itaewon Station and the Han River")
 
 
 class Event(KeepsCounters, SampleData):
@@ -83,6 +137,44 @@ class Event(KeepsCounters, SampleData):
     )
     live_stream_url = models.URLField(_("live-stream address"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # What the pages say about this edition, so that no template names one.
+    edition = models.CharField(
+        _("edition"),
+        max_length=120,
+        blank=True,
+        help_text=_("Shown above the name on the home page, e.g. “Founding General Assembly”."),
+    )
+    city = models.CharField(
+        _("host city"),
+        max_length=120,
+        blank=True,
+        help_text=_("Where the event takes place: the programme gives times as local time there."),
+    )
+    live_stream_provider = models.CharField(
+        _("live-stream service"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who broadcasts the live stream, e.g. “Seoul’s internet broadcasting service”."),
+    )
+    data_attribution = models.CharField(
+        _("open-data attribution"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Whom to credit when the machine-readable programme is reused, e.g. “WeGO / Seoul Metropolitan "
+            "Government”. Empty: the organiser."
+        ),
+    )
+    venue_sketch = models.CharField(
+        _("venue sketch"),
+        max_length=40,
+        choices=VenueSketch,
+        blank=True,
+        help_text=_(
+            "A sketch of the area around the venue, drawn for the site (no online map: the venue network may "
+            "be offline). Leave empty when none of them shows this edition's venue."
+        ),
+    )
     is_current = models.BooleanField(
         _("current edition"), default=False, help_text=_("The edition the public site shows. Only one can be current.")
     )
@@ -114,6 +206,11 @@ class Event(KeepsCounters, SampleData):
 
     def get_absolute_url(self):
         return reverse("events:home")
+
+    @property
+    def venue_sketch_template(self) -> str:
+        """The template of the chosen venue sketch, or "" for none."""
+        return f"events/includes/venue_sketches/{self.venue_sketch}.html" if self.venue_sketch else ""
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

@@ -130,6 +130,7 @@ def _sync(result: SeedResult, model: type[models.Model], keys: tuple[str, ...], 
     values = dict(row)
     if issubclass(model, SampleData):
         values.setdefault("is_sample", False)
+        values.setdefault("invented_fields", [])
     lookup = {key: values.pop(key) for key in keys}
     label = _label(model)
     obj = model.objects.filter(**lookup).first()

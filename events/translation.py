@@ -18,6 +18,9 @@ class EventTranslation(TranslationOptions):
         "venue_name",
         "venue_address",
         "venue_directions",
+        "edition",
+        "city",
+        "live_stream_provider",
     )
 
 

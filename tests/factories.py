@@ -37,6 +37,8 @@ class EventFactory(factory.django.DjangoModelFactory):
     end_date = date(2010, 9, 8)
     venue_name_en = "Grand Hyatt Seoul"
     venue_name_ko = "그랜드 하얏트 서울"
+    city_en = "Seoul"
+    city_ko = "서울"
     is_current = True
 
 

@@ -6,6 +6,7 @@ msgfmt accepts the file runs only where msgfmt is installed."""
 
 import ast
 import gettext
+import os
 import re
 import shutil
 import subprocess
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 from django.utils import translation
 
 from events.templatetags.events_tags import date_range
@@ -214,3 +217,43 @@ def test_interface_reads_in_korean():
         assert translation.gettext("Skip to main content") == "본문 바로가기"
         assert translation.pgettext("compass: north", "N") == "북"
         assert translation.ngettext("%(counter)s seat", "%(counter)s seats", 1) % {"counter": 1} == "1석"
+
+
+# Every message in the code is in the Korean catalogue ----------------------------------------
+
+# The code the site runs; tests and tools are left out, like the e2e helpers' strings.
+SOURCES = ["events", "registration", "wegov", "templates"]
+
+
+def message_key(entry: Entry) -> tuple[str | None, str, str | None]:
+    return (entry.msgctxt, entry.msgid, entry.msgid_plural)
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory) -> list[Entry]:
+    """The messages `makemessages` finds in the code today, extracted from a copy
+    of it (so that nothing is written next to the real files or into locale/)."""
+    root = tmp_path_factory.mktemp("extract")
+    for name in SOURCES:
+        shutil.copytree(Path(settings.BASE_DIR) / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "locale" / "ko" / "LC_MESSAGES").mkdir(parents=True)
+    previous = Path.cwd()
+    os.chdir(root)
+    try:
+        with override_settings(LOCALE_PATHS=[root / "locale"]):
+            call_command("makemessages", locale=["ko"], keep_pot=True, verbosity=0)
+    finally:
+        os.chdir(previous)
+    return [entry for entry in parse_po(root / "locale" / "django.pot") if entry.msgid]
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="xgettext (GNU gettext) is not installed")
+def test_korean_catalogue_has_every_message_of_the_code(extracted, messages):
+    """Fails after a template or a gettext call gains a message: run `make messages`
+    and translate what it adds to locale/ko/LC_MESSAGES/django.po."""
+    in_catalogue = {message_key(entry) for entry in messages}
+
+    missing = [entry.label for entry in extracted if message_key(entry) not in in_catalogue]
+
+    assert len(extracted) > 100
+    assert missing == [], "not in the Korean catalogue:\n" + "\n".join(missing)

@@ -7,8 +7,8 @@ from django.views.static import serve
 
 from wegov import views
 
-admin.site.site_header = "WeGO 2010"
-admin.site.site_title = "WeGO 2010"
+admin.site.site_header = "WeGO"
+admin.site.site_title = "WeGO"
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),

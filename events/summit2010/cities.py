@@ -3,17 +3,22 @@
 Facts: about 50 cities take part, among them Barcelona, Frankfurt, San
 Francisco, Berlin, Moscow, Hanoi and Ulaanbaatar; Seoul is expected to be the
 first chair city; seven cities, among them Barcelona, Berlin and Frankfurt,
-present a best practice. Assumed: the other presenting cities (San Francisco,
-Moscow, Hanoi, Ulaanbaatar), and every other city (is_sample), including the
-vice-chair cities. Position orders the roles: chair, vice-chairs, members; the
-public list sorts by name within a role.
+present a best practice. Assumed, and listed in the rows' `invented_fields`:
+that Seoul was elected chair (the record only expects it), and that the other
+presenting cities are San Francisco, Moscow, Hanoi and Ulaanbaatar. Invented
+outright (is_sample): every other city, including the vice-chair cities.
+Position orders the roles: chair, vice-chairs, members; the public list sorts by
+name within a role.
 """
 
 # (English name, Korean name, ISO country code)
-_FACT_CITIES = [
+_FACT_PRESENTERS = [
     ("Barcelona", "바르셀로나", "ES"),
     ("Berlin", "베를린", "DE"),
     ("Frankfurt", "프랑크푸르트", "DE"),
+]
+# Named as taking part; that they are the other presenters is assumed.
+_ASSUMED_PRESENTERS = [
     ("San Francisco", "샌프란시스코", "US"),
     ("Moscow", "모스크바", "RU"),
     ("Hanoi", "하노이", "VN"),
@@ -67,7 +72,7 @@ _MEMBER_SAMPLES = [
 ]
 
 
-def _city(name_en, name_ko, country, *, role, position, is_sample, presents_best_practice=False):
+def _city(name_en, name_ko, country, *, role, position, is_sample, presents_best_practice=False, invented=()):
     return {
         "name_en": name_en,
         "name_ko": name_ko,
@@ -76,12 +81,28 @@ def _city(name_en, name_ko, country, *, role, position, is_sample, presents_best
         "position": position,
         "is_sample": is_sample,
         "presents_best_practice": presents_best_practice,
+        "invented_fields": list(invented),
     }
 
 
 CITIES = [
-    _city("Seoul", "서울", "KR", role="chair", position=0, is_sample=False),
+    # The record: Seoul "is expected to be" the first chair city.
+    _city("Seoul", "서울", "KR", role="chair", position=0, is_sample=False, invented=["role"]),
     *(_city(*city, role="vice_chair", position=1, is_sample=True) for city in _VICE_CHAIR_SAMPLES),
-    *(_city(*city, role="member", position=2, is_sample=False, presents_best_practice=True) for city in _FACT_CITIES),
+    *(
+        _city(*city, role="member", position=2, is_sample=False, presents_best_practice=True)
+        for city in _FACT_PRESENTERS
+    ),
+    *(
+        _city(
+            *city,
+            role="member",
+            position=2,
+            is_sample=False,
+            presents_best_practice=True,
+            invented=["presents_best_practice"],
+        )
+        for city in _ASSUMED_PRESENTERS
+    ),
     *(_city(*city, role="member", position=2, is_sample=True) for city in _MEMBER_SAMPLES),
 ]

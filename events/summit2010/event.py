@@ -1,8 +1,11 @@
 """The edition itself: WeGO's founding General Assembly, Seoul, 6-8 September 2010.
 
 Everything here is from the press release (docs/summit-facts.md) except the
-registration window, the capacity and the directions, which are assumed; the
-directions say so in their last sentence.
+details listed in `invented_fields` (the registration window, the capacity, the
+venue's address and directions, the website), which are assumed; the directions
+also say so in their last sentence. The edition, city, stream service, data
+attribution and venue sketch are what the pages say about this edition instead
+of naming it in a template.
 """
 
 from datetime import date, datetime
@@ -24,6 +27,10 @@ EVENT = {
     "name_en": "WeGO Founding General Assembly",
     "short_name_ko": "WeGO 창립총회",
     "short_name_en": "WeGO General Assembly",
+    "edition_ko": "창립총회",
+    "edition_en": "Founding General Assembly",
+    "city_ko": "서울",
+    "city_en": "Seoul",
     "theme_ko": "세계도시 전자정부의 나눔과 번영",
     "theme_en": "e-Sharing for All",
     "description_ko": (
@@ -103,6 +110,7 @@ EVENT = {
     "time_zone": TIME_ZONE,
     "venue_name_ko": "남산 그랜드 하얏트 서울",
     "venue_name_en": "Grand Hyatt Seoul, Namsan",
+    "venue_sketch": "namsan",
     "venue_address_ko": "서울특별시 용산구 소월로 322",
     "venue_address_en": "322 Sowol-ro, Yongsan-gu, Seoul",
     # Assumed: the press release names the hotel only.
@@ -126,7 +134,18 @@ EVENT = {
     "registration_closes_at": at(9, 8, "12:00"),
     "capacity": 1500,
     "live_stream_url": "http://TV.seoul.go.kr",
+    "live_stream_provider_ko": "서울시 인터넷 방송",
+    "live_stream_provider_en": "Seoul’s internet broadcasting service",
+    "data_attribution": "WeGO / Seoul Metropolitan Government",
     "website": "http://www.we-gov.org/",
     "is_current": True,
     "is_sample": False,
+    "invented_fields": [
+        "venue_address",
+        "venue_directions",
+        "registration_opens_at",
+        "registration_closes_at",
+        "capacity",
+        "website",
+    ],
 }

@@ -1,8 +1,9 @@
 """The IT exhibition of 7-8 September 2010.
 
 Facts: eight companies, among them Samsung SDS, LG CNS and KT, and Seoul's own
-u-City and GIS pavilions. The other five companies are fictional (is_sample);
-every booth number is assumed.
+u-City and GIS pavilions. The other five companies are fictional (is_sample).
+Assumed in the rows from the record (listed in their `invented_fields`): every
+booth number, and the companies' websites, which the record does not give.
 """
 
 _SHOWCASE_KO = "창립총회 IT 전시관에서 세계를 주도하는 우리 기업의 첨단 IT 기술을 선보이는 8개 기업 가운데 하나입니다."
@@ -115,3 +116,7 @@ for _position, _exhibitor in enumerate(EXHIBITORS, start=1):
     _exhibitor.setdefault("website", "")
     _exhibitor.setdefault("is_sample", False)
     _exhibitor["position"] = _position
+    if _exhibitor["is_sample"]:
+        _exhibitor["invented_fields"] = []  # the whole row is invented
+    else:
+        _exhibitor["invented_fields"] = ["booth", "website"] if _exhibitor["website"] else ["booth"]

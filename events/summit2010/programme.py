@@ -3,8 +3,10 @@
 Facts: what happens on which day (opening ceremony with the keynote, plenary and
 best-practice session on 7 September; the four workshop sessions on the morning
 of 8 September; the IT exhibition on 7 and 8 September; the live stream of the
-opening). Assumed: every time and room, and the sessions marked is_sample
-(arrivals, registration desks, receptions and lunches).
+opening). Assumed: the sessions marked is_sample (arrivals, registration desks,
+receptions and lunches), and in every session from the record its times and room,
+who may attend (except the workshops, which the record opens to citizens) and
+the workshops' seat booking: each such session lists them in `invented_fields`.
 
 Sessions name their kind by slug, their room by English name and their speakers
 by slug, in order, with their role.
@@ -394,6 +396,10 @@ SESSIONS = [
     },
 ]
 
+# What the record does not give about the sessions it names.
+_INVENTED_IN_WORKSHOPS = ["starts_at", "ends_at", "room", "booking_required", "capacity"]
+_INVENTED_IN_OTHERS = ["starts_at", "ends_at", "room", "audience"]
+
 # The four workshop sessions run in parallel, each in its own room; every seat is booked.
 _ROOM_SEATS = {room["name_en"]: room["capacity"] for room in ROOMS}
 for _session in SESSIONS:
@@ -401,7 +407,12 @@ for _session in SESSIONS:
     _session.setdefault("is_streamed", False)
     _session.setdefault("is_sample", False)
     _session.setdefault("speakers", [])
-    if _session["kind"] == "workshop":
+    _is_workshop = _session["kind"] == "workshop"
+    if _session["is_sample"]:
+        _session["invented_fields"] = []  # the whole row is invented
+    else:
+        _session["invented_fields"] = list(_INVENTED_IN_WORKSHOPS if _is_workshop else _INVENTED_IN_OTHERS)
+    if _is_workshop:
         _session.update(
             starts_at=_WORKSHOP_START,
             ends_at=_WORKSHOP_END,

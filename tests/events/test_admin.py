@@ -261,6 +261,145 @@ def test_mark_not_sample_action(admin_client, event):
     assert "1 row is no longer marked as sample data." in response.content.decode()
 
 
+def test_mark_not_sample_action_also_clears_invented_details(admin_client, event):
+    session = SessionFactory(event=event, invented_fields=["starts_at", "room"])
+
+    admin_client.post(admin_url("session"), {"action": "mark_not_sample", "_selected_action": [session.pk]})
+
+    session.refresh_from_db()
+    assert (session.is_sample, session.invented_fields) == (False, [])
+
+
+# Invented details of rows from the record ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "factory", "invented", "shown"),
+    [
+        ("session", SessionFactory, ["starts_at", "ends_at", "room"], "Starts, Ends, Room"),
+        ("exhibitor", ExhibitorFactory, ["booth", "website"], "Booth, Website"),
+        ("participatingcity", ParticipatingCityFactory, ["role"], "Role"),
+        ("speaker", SpeakerFactory, ["title", "organisation"], "Job title, Organisation"),
+        ("room", RoomFactory, ["capacity"], "Seats"),
+    ],
+)
+def test_changelist_names_the_invented_details(admin_client, event, model, factory, invented, shown):
+    factory(event=event, invented_fields=invented)
+
+    response = admin_client.get(admin_url(model))
+
+    content = response.content.decode()
+    assert "column-invented" in content
+    assert f'<td class="field-invented">{shown}</td>' in content
+
+
+def test_event_changelist_names_the_invented_details(admin_client):
+    EventFactory(invented_fields=["registration_opens_at", "capacity"])
+
+    content = admin_client.get(admin_url("event")).content.decode()
+
+    assert '<td class="field-invented">Registration opens, Capacity</td>' in content
+
+
+def test_changelist_names_invented_details_in_korean_under_ko(admin_client, event):
+    SessionFactory(event=event, invented_fields=["room"])
+
+    content = admin_client.get(admin_url("session", lang="ko")).content.decode()
+
+    with translation.override("ko"):
+        room = str(Session._meta.get_field("room").verbose_name)
+    assert f'<td class="field-invented">{room}</td>' in content
+
+
+def test_change_form_warns_about_invented_details(admin_client, event):
+    session = SessionFactory(event=event, invented_fields=["starts_at", "ends_at", "room"])
+
+    content = admin_client.get(admin_url("session", "change", session.pk)).content.decode()
+
+    assert (
+        "Some details of this row were invented for the demo, not taken from the official record: "
+        "Starts, Ends, Room." in content
+    )
+    assert 'class="messagelist sample-notice"' in content
+
+
+def test_change_form_warns_about_a_sample_row(admin_client, event):
+    speaker = SpeakerFactory(event=event, is_sample=True)
+
+    content = admin_client.get(admin_url("speaker", "change", speaker.pk)).content.decode()
+
+    assert "This row is sample data: it was invented for the demo" in content
+
+
+def test_change_form_of_a_checked_row_has_no_notice(admin_client, event):
+    exhibitor = ExhibitorFactory(event=event)
+
+    content = admin_client.get(admin_url("exhibitor", "change", exhibitor.pk)).content.decode()
+
+    assert "sample-notice" not in content
+
+
+def test_change_form_offers_each_detail_as_a_checkbox(admin_client, event):
+    session = SessionFactory(event=event, invented_fields=["room"])
+
+    content = admin_client.get(admin_url("session", "change", session.pk)).content.decode()
+
+    boxes = dict(re.findall(r'<input type="checkbox" name="invented_fields" value="([a-z_]+)"([^>]*)>', content))
+    assert {"title", "starts_at", "ends_at", "room", "capacity", "audience"} <= set(boxes)
+    assert not {"title_ko", "title_en", "event", "slug", "is_sample", "invented_fields"} & set(boxes)
+    assert "checked" in boxes["room"]
+    assert "checked" not in boxes["starts_at"]
+
+
+def test_change_form_saves_the_ticked_details(admin_client, event):
+    kind = SessionKindFactory()
+    session = SessionFactory(event=event, kind=kind, slug="workshop-1", invented_fields=["room"])
+
+    response = admin_client.post(
+        admin_url("session", "change", session.pk),
+        session_form(event, kind, session.room, invented_fields=["starts_at", "ends_at"]),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    session.refresh_from_db()
+    assert session.invented_fields == ["starts_at", "ends_at"]
+
+
+def test_change_form_unticking_every_detail_clears_them(admin_client, event):
+    kind = SessionKindFactory()
+    session = SessionFactory(event=event, kind=kind, slug="workshop-1", invented_fields=["room"])
+
+    response = admin_client.post(admin_url("session", "change", session.pk), session_form(event, kind, session.room))
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.invented_fields == []
+
+
+def test_change_form_refuses_an_unknown_detail(admin_client, event):
+    kind = SessionKindFactory()
+    session = SessionFactory(event=event, kind=kind, slug="workshop-1")
+
+    response = admin_client.post(
+        admin_url("session", "change", session.pk),
+        session_form(event, kind, session.room, invented_fields=["no_such_field"]),
+    )
+
+    assert response.status_code == 200
+    assert "invented_fields" in response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize(("value", "expected"), [("yes", ["invented"]), ("no", ["checked", "sample"])])
+def test_invented_details_filter(admin_client, event, value, expected):
+    SessionFactory(event=event, slug="invented", invented_fields=["room"])
+    SessionFactory(event=event, slug="checked")
+    SessionFactory(event=event, slug="sample", is_sample=True)
+
+    response = admin_client.get(admin_url("session"), {"invented": value})
+
+    assert sorted(s.slug for s in response.context["cl"].result_list) == expected
+
+
 # Sessions: add and change with inline speakers -------------------------------------
 
 

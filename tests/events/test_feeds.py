@@ -36,7 +36,12 @@ def parse(response) -> icalendar.Calendar:
 
 @pytest.fixture
 def event():
-    return EventFactory(slug="wego-2010", name_en="WeGO General Assembly", name_ko="WeGO 창립총회")
+    return EventFactory(
+        slug="wego-2010",
+        name_en="WeGO General Assembly",
+        name_ko="WeGO 창립총회",
+        data_attribution="WeGO / Seoul Metropolitan Government",
+    )
 
 
 @pytest.fixture
@@ -216,6 +221,7 @@ def test_programme_json_has_licence_event_and_both_languages(client, workshop):
             "role": "chair",
             "presents_best_practice": False,
             "is_sample": False,
+            "invented_fields": [],
         }
     ]
     assert "서울" in response.content.decode("utf-8")  # not \\u-escaped
@@ -354,3 +360,49 @@ def test_programme_json_queries_do_not_grow_with_rows(client, event, n, django_a
     assert len(data["speakers"]) == 2 * n
     assert len(data["exhibitors"]) == n
     assert len(data["cities"]) == n
+
+
+# --- What the JSON says about the edition and its invented details ---------------------
+
+
+def test_programme_json_credits_the_organiser_when_no_attribution_is_set(client):
+    EventFactory(organiser_en="City of Tallinn", organiser_ko="탈린시", data_attribution="")
+
+    licence = client.get(url("programme_json", "ko")).json()["licence"]
+
+    assert licence["attribution"] == "City of Tallinn"
+    assert licence["id"] == "CC-BY-4.0"
+
+
+def test_programme_json_credits_the_event_without_organiser_or_attribution(client):
+    EventFactory(name_en="Second General Assembly", organiser_en="", organiser_ko="", data_attribution="")
+
+    assert client.get(url("programme_json")).json()["licence"]["attribution"] == "Second General Assembly"
+
+
+def test_programme_json_gives_the_edition_city_and_stream_service(client):
+    EventFactory(
+        edition_en="Founding General Assembly",
+        edition_ko="창립총회",
+        live_stream_provider_en="Seoul’s internet broadcasting service",
+        live_stream_provider_ko="서울시 인터넷 방송",
+    )
+
+    data = client.get(url("programme_json")).json()["event"]
+
+    assert data["edition"] == {"ko": "창립총회", "en": "Founding General Assembly"}
+    assert data["city"] == {"ko": "서울", "en": "Seoul"}
+    assert data["live_stream_provider"] == {"ko": "서울시 인터넷 방송", "en": "Seoul’s internet broadcasting service"}
+
+
+def test_programme_json_marks_invented_details(client, event):
+    event.invented_fields = ["capacity"]
+    event.save()
+    SessionFactory(event=event, slug="opening", invented_fields=["starts_at", "ends_at", "room"])
+    SessionFactory(event=event, slug="lunch", is_sample=True)
+
+    data = client.get(url("programme_json")).json()
+
+    assert (data["event"]["is_sample"], data["event"]["invented_fields"]) == (False, ["capacity"])
+    marks = {s["slug"]: (s["is_sample"], s["invented_fields"]) for s in data["sessions"]}
+    assert marks == {"opening": (False, ["starts_at", "ends_at", "room"]), "lunch": (True, [])}

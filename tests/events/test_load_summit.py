@@ -8,6 +8,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
 from modeltranslation.translator import translator
 
 from events.management.commands.load_summit import Command as LoadSummit
@@ -493,3 +495,129 @@ def contrast_with_white(colour: str) -> float:
     red, green, blue = (channel(colour[i : i + 2]) for i in (1, 3, 5))
     luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
     return 1.05 / (luminance + 0.05)
+
+
+# Invented details of rows from the record -----------------------------------------------
+
+SAMPLE_DATA_MODELS = [Event, Room, Session, Speaker, Exhibitor, ParticipatingCity]
+
+
+def invented(queryset, key="slug") -> dict:
+    return {getattr(row, key): row.invented_fields for row in queryset}
+
+
+def test_event_lists_its_assumed_details(summit):
+    assert summit.is_sample is False
+    assert summit.invented_fields == [
+        "venue_address",
+        "venue_directions",
+        "registration_opens_at",
+        "registration_closes_at",
+        "capacity",
+        "website",
+    ]
+
+
+def test_every_session_from_the_record_lists_its_invented_times_and_room(summit):
+    facts = Session.objects.filter(event=summit, is_sample=False).select_related("kind")
+
+    assert len(facts) == 10
+    for session in facts:
+        assert {"starts_at", "ends_at", "room"} <= set(session.invented_fields), session.slug
+        if session.kind.slug == "workshop":
+            # The record opens the workshops to citizens; seat booking and capacity are assumed.
+            assert session.invented_fields == ["starts_at", "ends_at", "room", "booking_required", "capacity"]
+        else:
+            assert session.invented_fields == ["starts_at", "ends_at", "room", "audience"]
+
+
+def test_wholly_invented_rows_list_no_details(summit):
+    for model in SAMPLE_DATA_MODELS:
+        for row in model.objects.filter(is_sample=True):
+            assert row.invented_fields == [], f"{model.__name__} {row}"
+
+
+def test_exhibitors_from_the_record_list_their_invented_booths_and_websites(summit):
+    assert invented(Exhibitor.objects.filter(event=summit, is_sample=False)) == {
+        "seoul-u-city-pavilion": ["booth"],
+        "seoul-gis-pavilion": ["booth"],
+        "samsung-sds": ["booth", "website"],
+        "lg-cns": ["booth", "website"],
+        "kt": ["booth", "website"],
+    }
+
+
+def test_seoul_as_chair_city_is_marked_as_assumed(summit):
+    seoul = ParticipatingCity.objects.get(event=summit, name_en="Seoul")
+
+    # The record: Seoul "is expected to be" the first chair city.
+    assert (seoul.role, seoul.is_sample, seoul.invented_fields) == ("chair", False, ["role"])
+
+
+def test_only_barcelona_berlin_and_frankfurt_are_presenters_from_the_record(summit):
+    presenters = ParticipatingCity.objects.filter(event=summit, presents_best_practice=True)
+
+    assert invented(presenters, key="name_en") == {
+        "Barcelona": [],
+        "Berlin": [],
+        "Frankfurt": [],
+        "San Francisco": ["presents_best_practice"],
+        "Moscow": ["presents_best_practice"],
+        "Hanoi": ["presents_best_practice"],
+        "Ulaanbaatar": ["presents_best_practice"],
+    }
+    assert all(not city.is_sample for city in presenters)
+
+
+def test_speakers_from_the_record_have_no_invented_details(summit):
+    assert invented(Speaker.objects.filter(event=summit, is_sample=False)) == {
+        "darrell-m-west": [],
+        "song-jeong-hee": [],
+    }
+
+
+@pytest.mark.parametrize("model", SAMPLE_DATA_MODELS)
+def test_every_invented_detail_names_a_field_of_its_model(summit, model):
+    known = {name for name, _label in model.detail_choices()}
+
+    for row in model.objects.all():
+        assert set(row.invented_fields) <= known, f"{model.__name__} {row}: {row.invented_fields}"
+        row.clean()  # the admin's validation accepts them too
+
+
+def test_loading_again_restores_the_invented_marks(summit):
+    Session.objects.filter(slug="opening-ceremony").update(invented_fields=[])
+
+    result = load_summit()
+
+    assert (result.created.total(), result.updated.total()) == (0, 1)
+    assert Session.objects.get(slug="opening-ceremony").invented_fields == ["starts_at", "ends_at", "room", "audience"]
+
+
+@pytest.fixture
+def organiser_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("admin", "admin@example.org", "pw")
+    client.force_login(user)
+    return client
+
+
+def test_admin_shows_the_summits_invented_details(organiser_client, summit):
+    with translation.override("en"):
+        sessions = reverse("admin:events_session_changelist")
+        opening = reverse("admin:events_session_change", args=[Session.objects.get(slug="opening-ceremony").pk])
+        seoul = ParticipatingCity.objects.get(name_en="Seoul")
+        seoul_page = reverse("admin:events_participatingcity_change", args=[seoul.pk])
+        event_page = reverse("admin:events_event_change", args=[summit.pk])
+
+    changelist = organiser_client.get(sessions).content.decode()
+    opening_form = organiser_client.get(opening).content.decode()
+    seoul_form = organiser_client.get(seoul_page).content.decode()
+    event_form = organiser_client.get(event_page).content.decode()
+
+    assert '<td class="field-invented">Starts, Ends, Room, Who may attend</td>' in changelist
+    assert "not taken from the official record: Starts, Ends, Room, Who may attend." in opening_form
+    assert "not taken from the official record: Role." in seoul_form
+    assert (
+        "not taken from the official record: Venue address, How to get there, Registration opens, "
+        "Registration closes, Capacity, Website." in event_form
+    )

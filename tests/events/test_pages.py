@@ -54,6 +54,7 @@ def build_summit() -> Summit:
         venue_directions_en="From Itaewon Station (Line 6), take a taxi up the hill.",
         venue_directions_ko="6호선 이태원역에서 택시로 오르막을 오릅니다.",
         live_stream_url="https://tv.seoul.go.kr/",
+        venue_sketch="namsan",
     )
     ballroom = RoomFactory(event=event, name_en="Grand Ballroom", name_ko="그랜드 볼룸", location_en="Lobby level")
     opening_kind = SessionKindFactory(slug="opening-ceremony", name_en="Opening ceremony", name_ko="개막식")
@@ -580,6 +581,19 @@ def test_venue_page_gives_address_directions_and_a_local_sketch(client, lang):
         assert "From Itaewon Station (Line 6)" in html
     assert '<svg viewBox="0 0 400 300" role="img"' in html
     assert "<iframe" not in html
+
+
+@pytest.mark.django_db
+def test_venue_page_without_a_sketch_shows_no_map_of_another_venue(client):
+    summit = build_summit()
+    Event.objects.filter(pk=summit.event.pk).update(venue_sketch="")
+
+    response = get(client, "en", "venue")
+
+    html = response.content.decode()
+    assert "<svg" not in html
+    assert "N Seoul Tower" not in html
+    assert "From Itaewon Station (Line 6)" in html
 
 
 @pytest.mark.django_db
