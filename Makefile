@@ -44,7 +44,7 @@ compilemessages: install
 	else echo "msgfmt not found: using the committed .mo files (apt-get install gettext to rebuild them)"; fi
 
 messages: install
-	$(MANAGE) makemessages -l ko -l en --ignore=.venv --ignore=node_modules --no-obsolete
+	$(MANAGE) makemessages -l ko -l en --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --ignore=test-artifacts --no-obsolete
 	$(MANAGE) makemessages -d djangojs -l ko -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
 
 migrate: install
@@ -116,3 +116,11 @@ fonts:
 node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
+
+# The check-in benchmark (issue 4; bench/README.md): 20 desks scanning at once against gunicorn
+# with production settings, on this machine's PostgreSQL (database wegov_bench, created and
+# dropped) and Redis. Fails when the 99th percentile exceeds 50 ms; BENCH_ARGS=--report-only to
+# only report, e.g. make bench BENCH_ARGS="--report-only --desks 20 --scans 100".
+.PHONY: bench
+bench: install
+	$(PY) bench/checkin.py $(BENCH_ARGS)

@@ -5,12 +5,13 @@ import json
 import threading
 
 import pytest
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from registration import roles, services
-from registration.checkin import REASONS
+from registration.checkin import REASONS, Attention, attention_of
 from registration.models import CheckIn, Registration, Status
 from tests.factories import WorkshopFactory, seoul
 from tests.registration.test_desk import build_world, desk_url, register, staff_user
@@ -159,6 +160,112 @@ def test_attention_note_is_not_sent_unless_flagged(desk_client, world, on_7_sept
     data = scan(desk_client, world.entrance_7, person.ticket_secret).json()
 
     assert (data["attendee"]["attention"], data["attendee"]["attention_note"]) == (False, "")
+
+
+def register_with_needs(event, *, name: str, needs: str, consent: bool = True) -> Registration:
+    """Needs given with the sensitive-information consent, as the public form takes them;
+    consent=False stores needs without it (typed in by hand), which the desk must not show."""
+    person = {"name": name, "country": "KR", "language": "en", "category": "citizen"}
+    if consent:
+        person["needs"] = needs
+    registration = services.register(
+        event=event, person=person, session_ids=[], sensitive_consent=consent, walk_in=True
+    ).registration
+    if not consent:
+        Registration.objects.filter(pk=registration.pk).update(needs=needs)
+    return registration
+
+
+def test_needs_given_with_consent_mark_the_attendee_without_an_organiser(desk_client, world, on_7_september):
+    person = register_with_needs(world.event, name="Ana Lima", needs="Wheelchair access\n\n  vegetarian   meal ")
+
+    data = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+
+    assert data["result"] == "ok"
+    assert data["attendee"]["attention"] is True
+    assert data["attendee"]["attention_note"] == "Needs: Wheelchair access / vegetarian meal"
+
+
+def test_the_note_shows_the_organisers_note_and_the_needs(desk_client, world, on_7_september):
+    person = register_with_needs(world.event, name="Mayor Kim", needs="Sign language interpreter")
+    Registration.objects.filter(pk=person.pk).update(needs_attention=True, attention_note="VIP: mayor of Busan")
+
+    data = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+
+    assert data["attendee"]["attention"] is True
+    assert data["attendee"]["attention_note"] == "VIP: mayor of Busan · Needs: Sign language interpreter"
+
+
+def test_a_flag_without_a_note_still_marks_the_attendee(desk_client, world, on_7_september):
+    person = register(world.event, name="Quiet VIP")
+    Registration.objects.filter(pk=person.pk).update(needs_attention=True)
+
+    data = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+
+    assert (data["attendee"]["attention"], data["attendee"]["attention_note"]) == (True, "")
+
+
+def test_needs_without_the_consent_are_never_shown(desk_client, world, on_7_september):
+    person = register_with_needs(world.event, name="Ana Lima", needs="Diabetic meal", consent=False)
+
+    scanned = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+    found = search(desk_client, "ana lima").json()["results"]
+
+    assert (scanned["attendee"]["attention"], scanned["attendee"]["attention_note"]) == (False, "")
+    assert "Diabetic" not in json.dumps(scanned)
+    assert [match["attention"] for match in found] == [False]
+
+
+def test_needs_mark_the_attendee_when_checked_in_again_and_when_refused(desk_client, world, on_7_september):
+    person = register_with_needs(world.event, name="Ana Lima", needs="Wheelchair access")
+    scan(desk_client, world.entrance_7, person.ticket_secret)
+
+    again = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+    Registration.objects.filter(pk=person.pk).update(status=Status.WAITLISTED)
+    refused = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+
+    assert (again["result"], again["attendee"]["attention_note"]) == ("already", "Needs: Wheelchair access")
+    assert (refused["result"], refused["attendee"]["attention_note"]) == ("refused", "Needs: Wheelchair access")
+
+
+def test_search_marks_attendees_with_needs_but_sends_no_needs(desk_client, world, on_7_september):
+    person = register_with_needs(world.event, name="Ana Lima", needs="Wheelchair access")
+    register(world.event, name="Ana Silva")
+
+    data = search(desk_client, "ana").json()
+
+    assert [(match["name"], match["attention"]) for match in data["results"]] == [
+        ("Ana Lima", True),
+        ("Ana Silva", False),
+    ]
+    assert "Wheelchair" not in json.dumps(data)  # the needs are read once the person is checked in
+    picked = post(desk_client, "api_checkin", {"checkpoint": "entrance-7", "registration": person.code}).json()
+    assert picked["attendee"]["attention_note"] == "Needs: Wheelchair access"
+
+
+def test_attention_costs_no_query(desk_client, world, on_7_september):
+    plain = register(world.event, name="Plain")
+    with_needs = register_with_needs(world.event, name="With needs", needs="Wheelchair access")
+    scan(desk_client, world.entrance_7, register(world.event, name="Warm-up").ticket_secret)
+    counts = {}
+
+    for person in (plain, with_needs):
+        with CaptureQueriesContext(connection) as queries:
+            scan(desk_client, world.entrance_7, person.ticket_secret)
+        counts[person.name] = len(queries)
+
+    assert counts["With needs"] == counts["Plain"]
+
+
+def test_attention_of_a_registration_read_without_the_annotation(world):
+    person = register_with_needs(world.event, name="Ana Lima", needs="Wheelchair access")
+    hidden = register_with_needs(world.event, name="Ana Silva", needs="Diabetic meal", consent=False)
+
+    with translation.override("en"):
+        assert attention_of(Registration.objects.get(pk=person.pk)) == Attention(True, "Needs: Wheelchair access")
+    with translation.override("ko"):
+        assert attention_of(Registration.objects.get(pk=person.pk)) == Attention(True, "요청 사항: Wheelchair access")
+    assert attention_of(Registration.objects.get(pk=hidden.pk)) == Attention(False, "")
 
 
 def test_messages_follow_the_language_of_the_url(desk_client, world, on_7_september):
