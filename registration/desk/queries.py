@@ -8,7 +8,7 @@ from datetime import date, datetime
 from django.db.models import Count, Exists, OuterRef, Q
 
 from events.models import Event, Session
-from registration.checkin import current_session
+from registration.checkin import current_session, with_needs_consent
 from registration.models import (
     HOLDS_A_PLACE,
     BookingStatus,
@@ -51,10 +51,13 @@ def checkpoint_by_slug(slug: str) -> Checkpoint | None:
 
 
 def registration_by_code(event_id: int, code: str) -> Registration | None:
+    """A registration picked from the search, with its event and whether its
+    needs may be shown (one query)."""
     code = (code or "").strip().upper().replace("-", "").replace(" ", "")
     if not code or len(code) > 12:
         return None
-    return Registration.objects.select_related("event").filter(event_id=event_id, code=code).first()
+    registrations = Registration.objects.select_related("event").filter(event_id=event_id, code=code)
+    return with_needs_consent(registrations).first()
 
 
 def checkin_for_undo(checkin_id: int) -> CheckIn | None:
@@ -70,7 +73,8 @@ def search(*, event_id: int, text: str, checkpoint: Checkpoint | None = None, da
     """Up to SEARCH_LIMIT registrations whose name, e-mail, organisation or code
     contains `text`, folded (case- and accent-insensitive, Hangul or Latin).
     With a checkpoint, each is annotated `checked_in_here` (a live check-in there
-    on `day`). One query; an empty list for fewer than two characters."""
+    on `day`), and `needs_consented` for the attention mark. One query; an empty
+    list for fewer than two characters."""
     folded = fold(text)
     if len(folded) < SEARCH_MIN_LENGTH:
         return []
@@ -83,8 +87,8 @@ def search(*, event_id: int, text: str, checkpoint: Checkpoint | None = None, da
                 )
             )
         )
-    fields = ["pk", "code", "name", "organisation", "category", "status", "needs_attention", "attention_note"]
-    return list(registrations.only(*fields).order_by("name", "pk")[:SEARCH_LIMIT])
+    fields = ["pk", "code", "name", "organisation", "category", "status", "needs_attention", "attention_note", "needs"]
+    return list(with_needs_consent(registrations).only(*fields).order_by("name", "pk")[:SEARCH_LIMIT])
 
 
 def booked_sessions(registration: Registration) -> list[Session]:

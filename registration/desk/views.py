@@ -303,6 +303,7 @@ def _outcome_json(outcome, checkpoint, now) -> dict:
 def _attendee_json(registration: Registration, event, current_session) -> dict:
     sessions = queries.booked_sessions(registration)
     current_pk = current_session.pk if current_session else None
+    attention = checkins.attention_of(registration)
     return {
         "name": registration.name,
         "organisation": registration.organisation,
@@ -311,8 +312,8 @@ def _attendee_json(registration: Registration, event, current_session) -> dict:
         "status": registration.status,
         "status_label": str(registration.get_status_display()),
         "code": registration.code,
-        "attention": registration.needs_attention,
-        "attention_note": registration.attention_note if registration.needs_attention else "",
+        "attention": attention.flagged,
+        "attention_note": attention.note,
         "sessions": [dict(_session_json(s, event), current=s.pk == current_pk) for s in sessions],
     }
 
@@ -327,7 +328,7 @@ def _match_json(registration: Registration) -> dict:
         "status": registration.status,
         "status_label": str(registration.get_status_display()),
         "holds_a_place": registration.holds_a_place,
-        "attention": registration.needs_attention,
+        "attention": checkins.attention_of(registration).flagged,  # the note only once checked in
         "checked_in_here": getattr(registration, "checked_in_here", None),
     }
 
