@@ -65,8 +65,11 @@ frontend:
 	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory node_modules; \
 	else echo "WARNING: npm not found: the desk's camera works only where the browser reads QR codes itself" >&2; fi
 
+# The desk acts as if today were 7 September 2010 (a rehearsal), so it can be tried
+# years later; `make run DESK_REHEARSAL_DAY=` gives the real date.
+DESK_REHEARSAL_DAY ?= 2010-09-07
 run: install compilemessages migrate summit demo-accounts frontend fonts
-	$(MANAGE) runserver $(HOST):$(PORT)
+	WEGOV_DESK_REHEARSAL_DAY=$(DESK_REHEARSAL_DAY) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install compilemessages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -16,11 +16,11 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Audience, Session
+from registration.clock import desk_now
 from registration.models import (
     BookingStatus,
     Category,
@@ -143,7 +143,7 @@ def check_in(
     now: datetime | None = None,
 ) -> CheckInOutcome:
     """Admit a registration at a checkpoint, or say why not. Idempotent."""
-    now = now or timezone.now()
+    now = now or desk_now()
     event = checkpoint.event
     today = event.local(now).date()
     if registration is None or registration.event_id != event.pk:
@@ -190,7 +190,7 @@ def undo(*, checkin: CheckIn, user=None, now: datetime | None = None) -> CheckIn
     with transaction.atomic():
         checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
         if checkin.undone_at is None:
-            checkin.undone_at = now or timezone.now()
+            checkin.undone_at = now or desk_now()
             checkin.undone_by = user if user and user.is_authenticated else None
             checkin.save(update_fields=["undone_at", "undone_by"])
     return checkin

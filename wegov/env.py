@@ -6,6 +6,7 @@ production configuration stops the process instead of being silently ignored.
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -59,3 +60,13 @@ def dev_secret_key(path: Path) -> str:
         path.touch(mode=0o600)
         path.write_text(key + "\n")
     return key
+
+
+def env_date(name: str) -> date | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date (YYYY-MM-DD), got {raw!r}") from None

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
-from wegov.env import dev_secret_key, env_bool, env_int, env_list, env_str
+from wegov.env import dev_secret_key, env_bool, env_date, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "pytest" in sys.modules or env_bool("WEGOV_TESTING")
@@ -223,6 +223,10 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBU
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 # Behind a reverse proxy: trust its X-Forwarded-Proto and (for throttles) the last X-Forwarded-For hop.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+
+# A desk rehearsal: the check-in desk acts as if today were this day (real time of
+# day, in TIME_ZONE). Empty on the live site; `make run` sets 2010-09-07.
+DESK_REHEARSAL_DAY = env_date("WEGOV_DESK_REHEARSAL_DAY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 # Content-Security-Policy: everything from this site only; no inline script or style.

@@ -18,12 +18,13 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registration import checkin as checkins
 from registration.checkin import Result
+from registration.clock import desk_now
 from registration.desk import queries
 from registration.desk.auth import desk_api, desk_required
 from registration.models import CheckpointKind, Registration
@@ -92,7 +93,7 @@ def choose_checkpoint(request):
     checkpoints = []
     today = None
     if event is not None:
-        today = event.local(timezone.now()).date()
+        today = event.local(desk_now()).date()
         checkpoints = queries.checkpoints_of(event)
         rooms_today = queries.rooms_with_sessions_on(event, today) if checkpoints else set()
         for checkpoint in checkpoints:
@@ -118,7 +119,7 @@ def desk(request, slug):
     checkpoint = queries.checkpoint_by_slug(slug)
     if checkpoint is None:
         raise Http404
-    counters = queries.counters(checkpoint, timezone.now())
+    counters = queries.counters(checkpoint, desk_now())
     config = {
         "checkpoint": checkpoint.slug,
         "checkpointName": checkpoint.name,
@@ -155,7 +156,7 @@ def api_checkin(request):
         registration = queries.registration_by_code(checkpoint.event_id, _text(code, "registration", 20))
     else:
         raise ApiError(_("Send a ticket or a registration code."))
-    now = timezone.now()
+    now = desk_now()
     outcome = checkins.check_in(
         checkpoint=checkpoint,
         registration=registration,
@@ -174,7 +175,7 @@ def api_search(request):
     if slug:
         checkpoint = _checkpoint(slug)
         event_id = checkpoint.event_id
-        day = checkpoint.event.local(timezone.now()).date()
+        day = checkpoint.event.local(desk_now()).date()
     else:
         event = queries.current_event()
         if event is None:
@@ -202,7 +203,7 @@ def api_undo(request):
     checkin = queries.checkin_for_undo(checkin_id)
     if checkin is None:
         raise ApiError(_("No such check-in."), status=404)
-    now = timezone.now()
+    now = desk_now()
     checkin = checkins.undo(checkin=checkin, user=request.user, now=now)
     event = checkin.checkpoint.event
     return JsonResponse(
@@ -219,7 +220,7 @@ def api_undo(request):
 @json_api("GET")
 def api_counters(request):
     checkpoint = _checkpoint(request.GET.get("checkpoint"))
-    return JsonResponse({"counters": _counters_json(queries.counters(checkpoint, timezone.now()), checkpoint.event)})
+    return JsonResponse({"counters": _counters_json(queries.counters(checkpoint, desk_now()), checkpoint.event)})
 
 
 # Helpers --------------------------------------------------------------------------

@@ -25,13 +25,13 @@ from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from events.models import Event
 from registration import services
 from registration.checkin import REASONS, Result, check_in, live_checkin
+from registration.clock import desk_now
 from registration.desk import lookups, queries
 from registration.desk.auth import desk_required
 from registration.desk.forms import CheckInInsteadForm, WalkInForm
@@ -148,7 +148,7 @@ def _badge_ready(request, event: Event, checkpoints: list[Checkpoint]) -> HttpRe
     checkpoint = _checkpoint_named(checkpoints, request.GET.get("checkpoint"))
     checkin = None
     if checkpoint is not None:
-        checkin = live_checkin(registration, checkpoint, event.local(timezone.now()).date())
+        checkin = live_checkin(registration, checkpoint, event.local(desk_now()).date())
     result = request.session.get(RESULT_SESSION_KEY) or {}
     if result.get("code") == registration.code:
         del request.session[RESULT_SESSION_KEY]
@@ -209,7 +209,7 @@ def _default_checkpoint(event: Event, checkpoints: list[Checkpoint], slug) -> Ch
     if asked is not None:
         return asked
     entrances = [c for c in checkpoints if c.kind == CheckpointKind.ENTRANCE]
-    today = event.local(timezone.now()).date()
+    today = event.local(desk_now()).date()
     return next((c for c in entrances if c.day == today), None) or next(iter(entrances or checkpoints), None)
 
 
