@@ -1,6 +1,7 @@
 """Check-in at the venue: scan or pick an attendee at a checkpoint.
 
-A check-in is a row per registration, checkpoint and day. Two scans of one
+A check-in is a row per registration, checkpoint and day (at a room door, per
+session: a room may hold several in a day). Two scans of one
 ticket at the same moment both try to insert it; the partial unique constraint
 lets one win and the other reports "already checked in", so the answer is
 idempotent without any lock. Undoing keeps the row (undone_at/undone_by), so
@@ -178,7 +179,7 @@ def check_in(
                 device=device[:80],
             )
     except IntegrityError:
-        checkin = live_checkin(registration, checkpoint, today)
+        checkin = live_checkin(registration, checkpoint, today, session=session)
         if checkin is None:  # undone between the insert and this read: try once more
             return check_in(checkpoint=checkpoint, registration=registration, user=user, device=device, now=now)
         return CheckInOutcome(Result.ALREADY, "", registration, checkin, session)
@@ -196,12 +197,15 @@ def undo(*, checkin: CheckIn, user=None, now: datetime | None = None) -> CheckIn
     return checkin
 
 
-def live_checkin(registration: Registration, checkpoint: Checkpoint, day: date) -> CheckIn | None:
-    return (
-        CheckIn.objects.filter(registration=registration, checkpoint=checkpoint, day=day, undone_at__isnull=True)
-        .select_related("checkpoint")
-        .first()
-    )
+def live_checkin(
+    registration: Registration, checkpoint: Checkpoint, day: date, *, session: Session | None = None
+) -> CheckIn | None:
+    """The registration's admission at this checkpoint on this day (at a room
+    door, to `session` when given; else the latest of the day)."""
+    checkins = CheckIn.objects.filter(registration=registration, checkpoint=checkpoint, day=day, undone_at__isnull=True)
+    if session is not None:
+        checkins = checkins.filter(session=session)
+    return checkins.select_related("checkpoint").order_by("-checked_in_at", "-pk").first()
 
 
 def current_session(checkpoint: Checkpoint, now: datetime) -> Session | None:

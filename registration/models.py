@@ -272,7 +272,8 @@ class Checkpoint(models.Model):
 
 
 class CheckIn(models.Model):
-    """One admission of one registration at one checkpoint on one day. A second
+    """One admission of one registration at one checkpoint on one day (at a room
+    door: to one session). A second
     scan finds this row ("already checked in"); the partial unique constraint
     makes two simultaneous scans produce one row. Undoing keeps the row and
     records who undid it and when."""
@@ -283,8 +284,10 @@ class CheckIn(models.Model):
     checkpoint = models.ForeignKey(
         Checkpoint, on_delete=models.PROTECT, related_name="checkins", verbose_name=_("checkpoint")
     )
+    # PROTECT: a session people attended keeps its history (and a room check-in
+    # never loses its session, which its uniqueness depends on).
     session = models.ForeignKey(
-        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="checkins", verbose_name=_("session")
+        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="checkins", verbose_name=_("session")
     )
     day = models.DateField(_("day"))
     checked_in_at = models.DateTimeField(_("checked in at"), default=timezone.now)
@@ -302,10 +305,17 @@ class CheckIn(models.Model):
         verbose_name_plural = _("check-ins")
         ordering = ["-checked_in_at"]
         constraints = [
+            # At an entrance, one admission a day; at a room door, one per session
+            # (a room may hold several sessions in a day).
             models.UniqueConstraint(
                 fields=["registration", "checkpoint", "day"],
-                condition=Q(undone_at__isnull=True),
+                condition=Q(undone_at__isnull=True, session__isnull=True),
                 name="one_live_checkin_per_checkpoint_and_day",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "checkpoint", "session"],
+                condition=Q(undone_at__isnull=True, session__isnull=False),
+                name="one_live_checkin_per_room_session",
             ),
         ]
         indexes = [models.Index(fields=["checkpoint", "day", "undone_at"])]

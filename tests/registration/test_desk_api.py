@@ -377,6 +377,32 @@ def test_room_door_admits_a_booked_person_into_the_session(desk_client, world, d
     assert (session["booked"], session["capacity"], session["inside"]) == (1, 30, 1)
 
 
+def test_room_door_admits_again_for_the_afternoon_session_in_the_same_room(desk_client, world, time_machine):
+    afternoon = WorkshopFactory(
+        event=world.event,
+        room=world.room,
+        slug="gis-afternoon",
+        title_en="GIS",
+        starts_at=seoul(2010, 9, 8, 14, 0),
+        ends_at=seoul(2010, 9, 8, 16, 0),
+        capacity=30,
+    )
+    person = register(world.event, name="Both", sessions=[world.workshop, afternoon])
+    time_machine.move_to(seoul(2010, 9, 8, 10, 0), tick=False)
+    morning = scan(desk_client, world.door, person.ticket_secret).json()
+    time_machine.move_to(seoul(2010, 9, 8, 13, 50), tick=False)
+
+    first = scan(desk_client, world.door, person.ticket_secret).json()
+    again = scan(desk_client, world.door, person.ticket_secret).json()
+
+    assert (morning["result"], morning["session"]["title"]) == ("ok", "U-City")
+    assert (first["result"], first["session"]["title"]) == ("ok", "GIS")
+    assert (again["result"], again["checkin"]["id"]) == ("already", first["checkin"]["id"])
+    assert again["checkin"]["time"] == "13:50"
+    assert sorted(CheckIn.objects.values_list("session__slug", flat=True)) == ["gis-afternoon", "u-city"]
+    assert again["counters"]["session"]["inside"] == 1
+
+
 def test_ticket_not_valid_on_this_day_is_refused(desk_client, world, time_machine):
     time_machine.move_to(seoul(2010, 9, 6, 9, 0), tick=False)  # delegates only
     citizen = register(world.event, name="Citizen")
