@@ -335,6 +335,18 @@ class SessionsForm(ErrorSummaryMixin, forms.Form):
         return [session.pk for session in self.cleaned_data.get("sessions") or []]
 
 
+class NewsForm(forms.Form):
+    """Give or withdraw the optional consent to news from WeGO, on the manage page."""
+
+    news_consent = forms.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "news")
+        super().__init__(*args, **kwargs)
+        self.news_text = consent.NEWS.shown()
+        self.fields["news_consent"].label = self.news_text.agreement
+
+
 class LostLinkForm(ErrorSummaryMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from registration.models import Consent, ConsentKind, OutgoingMail, Registration, new_secret
@@ -37,10 +38,14 @@ def destroy_expired(*, today: date | None = None, dry_run: bool = False) -> Purg
     expired = Registration.objects.filter(
         anonymised_at__isnull=True, event__end_date__lt=today - KEEP_AFTER_EVENT
     ).select_related("event")
+    # The latest news choice counts: a withdrawn consent keeps nothing.
+    latest_news = Consent.objects.filter(registration=OuterRef("pk"), kind=ConsentKind.NEWS).order_by(
+        "-given_at", "-pk"
+    )
     news = set(
-        Consent.objects.filter(registration__in=expired, kind=ConsentKind.NEWS, granted=True).values_list(
-            "registration_id", flat=True
-        )
+        expired.annotate(news=Subquery(latest_news.values("granted")[:1]))
+        .filter(news=True)
+        .values_list("pk", flat=True)
     )
     for registration in expired.iterator():
         keep_news = registration.pk in news and registration.event.end_date >= today - KEEP_NEWS_AFTER_EVENT

@@ -249,6 +249,33 @@ def has_sensitive_consent(registration: Registration) -> bool:
     return registration.consents.filter(kind=ConsentKind.SENSITIVE, granted=True).exists()
 
 
+def news_consent_granted(registration: Registration) -> bool:
+    """The person's current choice about news from WeGO: their latest record."""
+    latest = registration.consents.filter(kind=ConsentKind.NEWS).order_by("-given_at", "-pk").first()
+    return bool(latest and latest.granted)
+
+
+def set_news_consent(*, registration: Registration, granted: bool, now: datetime | None = None) -> bool:
+    """Give or withdraw the optional consent to news from WeGO (PIPA art. 37:
+    withdrawable at any time). Each change is a new Consent row, so the history
+    of what was agreed, to which text and when is kept; an unchanged choice
+    records nothing. Returns whether anything changed."""
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if news_consent_granted(registration) == granted:
+            return False
+        Consent.objects.create(
+            registration=registration,
+            kind=ConsentKind.NEWS,
+            text_version=NEWS_TEXT_VERSION,
+            granted=granted,
+            given_at=now or timezone.now(),
+            language=_shown_language(registration),
+            via="manage",
+        )
+    return True
+
+
 def cancel(*, registration: Registration, now: datetime | None = None) -> Registration:
     """Cancel a registration: its place and its seats go to the first people
     waiting, who are e-mailed. Cancelling twice changes nothing."""

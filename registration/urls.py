@@ -13,6 +13,7 @@ urlpatterns = [
     path("manage/<str:secret>/", views.manage, name="manage"),
     path("manage/<str:secret>/details/", views.manage_details, name="manage_details"),
     path("manage/<str:secret>/sessions/", views.manage_sessions, name="manage_sessions"),
+    path("manage/<str:secret>/news/", views.manage_news, name="manage_news"),
     path("manage/<str:secret>/cancel/", views.cancel, name="cancel"),
     path("manage/<str:secret>/ticket.png", views.ticket_png, name="ticket_png"),
 ]

@@ -23,7 +23,7 @@ from events.models import Event
 from events.queries import get_current_event
 from registration import antiabuse, outbox, services, tickets
 from registration.errors import RegistrationError
-from registration.forms import DetailsForm, LostLinkForm, RegistrationForm, SessionsForm
+from registration.forms import DetailsForm, LostLinkForm, NewsForm, RegistrationForm, SessionsForm
 from registration.models import BookingStatus, MailKind, Registration, Status
 
 logger = logging.getLogger(__name__)
@@ -224,6 +224,21 @@ def manage_sessions(request, secret):
 
 
 @private
+@require_POST
+def manage_news(request, secret):
+    """Give or withdraw the consent to news from WeGO; possible after cancelling too."""
+    registration = _registration(secret)
+    form = NewsForm(request.POST)
+    granted = form.is_valid() and form.cleaned_data["news_consent"]
+    services.set_news_consent(registration=registration, granted=granted)
+    if granted:
+        messages.success(request, _("Saved: you will receive news from WeGO."))
+    else:
+        messages.success(request, _("Saved: you will not receive news from WeGO."))
+    return redirect("registration:manage", secret=secret)
+
+
+@private
 @require_http_methods(["GET", "POST"])
 def cancel(request, secret):
     """Ask to confirm; cancel on POST (frees the seats, promotes the waiting lists)."""
@@ -265,6 +280,8 @@ def _manage_page(request, registration: Registration, *, details_form=None, sess
         # The QR admits only with a place: pending and waiting-list registrations get it when confirmed.
         "has_ticket": registration.status == Status.CONFIRMED,
     }
+    news_granted = services.news_consent_granted(registration)
+    context.update(news_granted=news_granted, news_form=NewsForm(initial={"news_consent": news_granted}))
     if context["has_ticket"]:
         context["qr_svg"] = mark_safe(tickets.qr_svg(registration))  # markup segno writes; the title is escaped
     if active:

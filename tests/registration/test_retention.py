@@ -85,6 +85,21 @@ def test_news_subscribers_keep_name_and_email_for_two_years_then_lose_them():
     assert registration.anonymised_at is not None
 
 
+def test_a_withdrawn_news_consent_keeps_nothing_after_three_months():
+    event = EventFactory(start_date=date(2010, 9, 6), end_date=date(2010, 9, 8))
+    withdrawn = register(event, 1, news=True)
+    services.set_news_consent(registration=withdrawn, granted=False)
+    subscriber = register(event, 2, news=True)
+
+    result = destroy_expired(today=date(2011, 1, 1))
+    withdrawn.refresh_from_db()
+    subscriber.refresh_from_db()
+
+    assert (result.anonymised, result.kept_for_news) == (1, 1)
+    assert (withdrawn.name, withdrawn.email) == ("", "")
+    assert (subscriber.name, subscriber.email) == ("김민준 2", "p2@example.org")
+
+
 def test_purge_command_dry_run_changes_nothing(capsys):
     event = EventFactory(start_date=date(2010, 9, 6), end_date=date(2010, 9, 8))
     register(event, 1)

@@ -715,6 +715,50 @@ def test_rejected_registration_shows_no_ticket(client, clock, open_event):
     assert client.get(manage_url(registration, "ticket_png")).status_code == 404
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_news_consent_can_be_withdrawn_and_given_again_on_the_manage_page(client, clock, open_event, lang):
+    submit(client, clock, valid_data(news_consent="on"), lang=lang)
+    registration = Registration.objects.get()
+    page = client.get(manage_url(registration, lang=lang)).content.decode()
+    assert re.search(r'<input type="checkbox" name="news-news_consent"[^>]*\bchecked\b', page)
+
+    clock.shift(60)
+    withdrawn = client.post(manage_url(registration, "manage_news", lang=lang), {}, follow=True)
+    clock.shift(60)
+    client.post(manage_url(registration, "manage_news", lang=lang), {})  # unchanged: nothing recorded
+    history = list(
+        Consent.objects.filter(registration=registration, kind=ConsentKind.NEWS)
+        .order_by("given_at")
+        .values_list("granted", "given_at", "language", "text_version")
+    )
+
+    assert in_language(lang, "Saved: you will not receive news from WeGO.") in text(withdrawn)
+    assert in_language(lang, "You do not receive news from WeGO. To receive it, tick the box and save.") in text(
+        withdrawn
+    )
+    assert not re.search(r'name="news-news_consent"[^>]*\bchecked\b', withdrawn.content.decode())
+    assert history == [
+        (True, NOW + timedelta(seconds=5), lang, consent.NEWS.version),
+        (False, NOW + timedelta(seconds=65), lang, consent.NEWS.version),
+    ]
+    assert services.news_consent_granted(registration) is False
+
+    client.post(manage_url(registration, "manage_news", lang=lang), {"news-news_consent": "on"})
+
+    assert services.news_consent_granted(registration) is True
+    assert Consent.objects.filter(registration=registration, kind=ConsentKind.NEWS).count() == 3
+
+
+def test_news_consent_can_be_withdrawn_after_cancelling(client, clock, open_event):
+    submit(client, clock, valid_data(news_consent="on"))
+    registration = Registration.objects.get()
+    services.cancel(registration=registration)
+
+    client.post(manage_url(registration, "manage_news"), {})
+
+    assert services.news_consent_granted(registration) is False
+
+
 def test_ticket_png_downloads_a_png(client, clock, open_event):
     registration = register_directly(open_event)
 
@@ -787,8 +831,8 @@ def test_manage_queries_do_not_grow_with_the_bookings(client, clock, open_event,
     ]
     registration = register_directly(open_event, sessions=sessions)
 
-    # registration + event, bookings, current event (header), offered sessions, sensitive consent given?
-    with django_assert_num_queries(5):
+    # registration + event, bookings, news consent, current event (header), offered sessions, sensitive consent given?
+    with django_assert_num_queries(6):
         response = client.get(manage_url(registration))
 
     assert response.content.decode().count('name="sessions-sessions"') == n
