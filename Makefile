@@ -56,8 +56,9 @@ SUMMIT_ARGS ?= --demo
 summit: migrate
 	$(MANAGE) load_summit $(SUMMIT_ARGS)
 
-demo-accounts: migrate
+demo-accounts: summit
 	$(MANAGE) create_demo_accounts
+	$(MANAGE) load_demo_attendees
 
 # The desk's QR decoder (npm) and the badges' Korean font: installed when this
 # machine can, otherwise a warning; the site runs without them.
