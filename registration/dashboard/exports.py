@@ -44,7 +44,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from registration.models import Booking, BookingStatus, CheckIn, CheckpointKind, Registration
+from registration.models import Booking, BookingStatus, CheckIn, CheckpointKind, Consent, ConsentKind, Registration
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +86,7 @@ def columns(time_zone: str) -> list[Column]:
         Column(_("waiting-list sessions"), 40),
         Column(_("registered at (%(time_zone)s)") % zone, 17, is_time=True),
         Column(_("checked in: first entrance (%(time_zone)s)") % zone, 17, is_time=True),
+        Column(_("news from WeGO (latest consent)"), 12),
     ]
 
 
@@ -107,10 +108,13 @@ def export_queryset(registrations: QuerySet[Registration]) -> QuerySet[Registrat
         .select_related("session")
         .order_by("session__starts_at", "session__pk")
     )
+    latest_news = Consent.objects.filter(registration=OuterRef("pk"), kind=ConsentKind.NEWS).order_by(
+        "-given_at", "-pk"
+    )
     return (
         registrations.select_related("event")
         .defer(*NOT_EXPORTED)
-        .annotate(first_entrance_at=Subquery(first_entrance))
+        .annotate(first_entrance_at=Subquery(first_entrance), news_granted=Subquery(latest_news.values("granted")[:1]))
         .prefetch_related(Prefetch("bookings", queryset=bookings, to_attr="export_bookings"))
     )
 
@@ -146,7 +150,16 @@ def rows(registrations: Iterable[Registration], time_zone: str) -> Iterator[list
             "; ".join(waiting),
             timezone.localtime(registration.created_at, zone),
             _local(getattr(registration, "first_entrance_at", None), zone),
+            _("yes") if _news_granted(registration) else _("no"),
         ]
+
+
+def _news_granted(registration: Registration) -> bool:
+    granted = getattr(registration, "news_granted", None)
+    if granted is None and not hasattr(registration, "news_granted"):  # not from export_queryset()
+        latest = registration.consents.filter(kind=ConsentKind.NEWS).order_by("-given_at", "-pk").first()
+        granted = latest.granted if latest else False
+    return bool(granted)
 
 
 def _local(moment: datetime | None, zone) -> datetime | None:

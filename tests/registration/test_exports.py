@@ -17,7 +17,7 @@ from django.utils import translation
 from registration import checkin, roles, services
 from registration.dashboard.exports import defuse
 from registration.models import Registration
-from tests.factories import EventFactory, SessionFactory, WorkshopFactory, seoul
+from tests.factories import EventFactory, PersonFactory, SessionFactory, WorkshopFactory, seoul
 from tests.registration.test_dashboard import entrance, organiser, register, staff
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,7 @@ HEADER = [
     "waiting-list sessions",
     "registered at (Asia/Seoul)",
     "checked in: first entrance (Asia/Seoul)",
+    "news from WeGO (latest consent)",
 ]
 
 
@@ -145,6 +146,7 @@ def test_csv_has_a_bom_a_header_and_a_row_per_registration(organiser_client, kim
         "",
         "2010-08-20 09:05",
         "2010-09-08 08:41",
+        "no",
     ]
     assert [row[0] for row in rows[1:]] == [kim.code, seated.code, waiting.code]  # in registration order
     assert rows[2][11:13] == ["U-City", ""]
@@ -213,6 +215,7 @@ def test_xlsx_reads_back_with_openpyxl(organiser_client, kim, workshops):
         None,
         datetime(2010, 8, 20, 9, 5),  # Seoul time: Excel has no time zones
         datetime(2010, 9, 8, 8, 41),
+        "no",
     ]
 
 
@@ -238,7 +241,26 @@ def test_first_entrance_is_the_earliest_valid_check_in(organiser_client, event, 
 
     [_header, row] = read_csv(organiser_client.get(url("export_csv")))
 
-    assert row[-1] == "2010-09-07 09:15"
+    assert row[-2] == "2010-09-07 09:15"
+
+
+def test_news_column_follows_the_latest_choice(organiser_client, event):
+    kept = services.register(
+        event=event, person=PersonFactory(email="kept@example.org"), session_ids=[], news_consent=True
+    ).registration
+    withdrawn = services.register(
+        event=event, person=PersonFactory(email="withdrawn@example.org"), session_ids=[], news_consent=True
+    ).registration
+    services.set_news_consent(registration=withdrawn, granted=False)
+    register(event, name="Never", email="never@example.org")
+
+    [_header, *rows] = read_csv(organiser_client.get(url("export_csv")))
+
+    assert {row[0]: row[-1] for row in rows} == {
+        kept.code: "yes",
+        withdrawn.code: "no",
+        Registration.objects.get(email="never@example.org").code: "no",
+    }
 
 
 def test_only_the_current_event_is_exported(organiser_client, event):
