@@ -1,0 +1,225 @@
+"""The Django side of the check-in benchmark (bench/checkin.py runs it; not meant to be run by hand).
+
+    python bench/world.py createdb NAME      drop and create the benchmark's database
+    python bench/world.py dropdb NAME        drop it
+    python bench/world.py prepare OUT.json   fill the migrated database (summit loaded) and
+                                             write the tickets, checkpoint and desk accounts
+    python bench/world.py verify PLAN.json   count the check-ins, write them as JSON on stdout
+
+`prepare` and `verify` read their settings (DATABASE_URL, ...) from the environment
+that bench/checkin.py gives them; createdb and dropdb only touch databases whose name
+starts with "wegov_bench".
+"""
+
+import json
+import os
+import random
+import re
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+# Only databases of this shape are ever dropped or created here.
+BENCH_DATABASE = re.compile(r"^wegov_bench[a-z0-9_]*$")
+# The summit's second day (7 September 2010): open to citizens, the busiest entrance.
+BENCH_DAY = date(2010, 9, 7)
+
+KO_SURNAMES = ["김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권"]
+KO_GIVEN = ["민준", "서연", "지호", "하은", "도윤", "지우", "예준", "수아", "시우", "지민", "주원", "서윤", "현우"]
+LATIN_FIRST = ["Ana", "José", "Maria", "John", "Fatima", "Lars", "Chloé", "Mehmet", "Ngozi", "Ivan", "Aiko", "Pedro"]
+LATIN_LAST = ["Lima", "García", "Smith", "Nguyen", "Dubois", "Okafor", "Yılmaz", "Tanaka", "Novak", "Müller", "Silva"]
+ORGANISATIONS = [
+    "Seoul Metropolitan Government",
+    "서울특별시",
+    "Ulaanbaatar City",
+    "City of Lisbon",
+    "부산광역시",
+    "Korea IT Industry Promotion Agency",
+    "Hanyang University",
+    "City of Hanoi",
+    "Samsung SDS",
+    "",
+]
+COUNTRIES = ["KR", "KR", "KR", "MN", "PT", "VN", "JP", "BR", "TR", "NG", "DE"]
+# Categories as a door would see them: mostly citizens and professionals.
+CATEGORIES = [("citizen", 40), ("it", 20), ("academic", 10), ("delegate", 15), ("press", 5), ("exhibitor", 10)]
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 3 or argv[1] not in {"createdb", "dropdb", "prepare", "verify"}:
+        print(__doc__, file=sys.stderr)
+        return 2
+    command, argument = argv[1], argv[2]
+    if command in {"createdb", "dropdb"}:
+        return recreate_database(argument, create=command == "createdb")
+    setup_django()
+    if command == "prepare":
+        return prepare(Path(argument))
+    return verify(Path(argument))
+
+
+# Databases -----------------------------------------------------------------------------
+
+
+def recreate_database(name: str, *, create: bool) -> int:
+    """Drop the benchmark's database (closing its connections) and create it again if asked."""
+    import psycopg2  # only these two commands need it
+
+    if not BENCH_DATABASE.match(name):
+        print(f"refusing to touch database {name!r}: its name must start with 'wegov_bench'", file=sys.stderr)
+        return 2
+    url = urlsplit(os.environ.get("WEGOV_BENCH_SERVER", "postgres://postgres@127.0.0.1:5432/postgres"))
+    connection = psycopg2.connect(
+        host=url.hostname, port=url.port or 5432, user=url.username, password=url.password, dbname="postgres"
+    )
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if create:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        connection.close()
+    return 0
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wegov.settings")
+    import django
+
+    django.setup()
+
+
+# Prepare -------------------------------------------------------------------------------
+
+
+def prepare(out: Path) -> int:
+    """Move the loaded summit so that its second day is today, register the attendees
+    (through registration.services, as the public form does), create the desk accounts,
+    and write what the desks need to `out`."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection, transaction
+    from django.db.models import F
+    from django.utils import timezone
+
+    from events.models import Event, Session
+    from registration import roles, services
+    from registration.models import Checkpoint, CheckpointKind, Registration, Status
+
+    registrations = int(os.environ.get("BENCH_REGISTRATIONS", "2000"))
+    desks = int(os.environ.get("BENCH_DESKS", "20"))
+    seed = int(os.environ.get("BENCH_SEED", "2010"))
+    password = os.environ["BENCH_DESK_PASSWORD"]
+    rng = random.Random(seed)
+    started = time.monotonic()
+
+    event = Event.objects.get(is_current=True)
+    today = timezone.localtime(timezone.now(), event.tz).date()
+    shift = today - BENCH_DAY
+    with transaction.atomic():
+        # Whole days, in a time zone without daylight saving: every session keeps its local time.
+        Event.objects.filter(pk=event.pk).update(
+            start_date=F("start_date") + shift,
+            end_date=F("end_date") + shift,
+            registration_opens_at=F("registration_opens_at") + shift,
+            registration_closes_at=None,
+            capacity=None,  # every attendee gets a place (the 2010 figure is 1,500)
+        )
+        Session.objects.filter(event=event).update(starts_at=F("starts_at") + shift, ends_at=F("ends_at") + shift)
+        Checkpoint.objects.filter(event=event, day__isnull=False).update(day=F("day") + shift)
+    event.refresh_from_db()
+    checkpoint = Checkpoint.objects.get(event=event, slug=f"entrance-{BENCH_DAY.isoformat()}")
+    if checkpoint.kind != CheckpointKind.ENTRANCE or checkpoint.day != today:
+        raise RuntimeError(f"{checkpoint.slug} is not today's entrance after moving the summit")
+    workshops = list(services.bookable_sessions(event).values_list("pk", flat=True))
+
+    categories = [name for name, weight in CATEGORIES for _ in range(weight)]
+    people = []
+    with transaction.atomic():
+        for n in range(registrations):
+            if rng.random() < 0.5:
+                name = rng.choice(KO_SURNAMES) + rng.choice(KO_GIVEN)
+                language = "ko"
+            else:
+                name = f"{rng.choice(LATIN_FIRST)} {rng.choice(LATIN_LAST)}"
+                language = "en"
+            person = {
+                "name": name,
+                "email": f"bench-{n:05d}@example.org",
+                "organisation": rng.choice(ORGANISATIONS),
+                "country": rng.choice(COUNTRIES),
+                "language": language,
+                "category": rng.choice(categories),
+            }
+            # A quarter book one of the (parallel) workshops; a full one waitlists the booking.
+            sessions = [rng.choice(workshops)] if workshops and rng.random() < 0.25 else []
+            outcome = services.register(event=event, person=person, session_ids=sessions, news_consent=True)
+            people.append(outcome.registration)
+        # Organisers approved most press and city delegates; 1 % cancelled; a few flagged for attention.
+        for registration in people:
+            if registration.status == Status.PENDING and rng.random() < 0.9:
+                services.approve(registration=registration)
+            elif registration.status == Status.CONFIRMED and rng.random() < 0.01:
+                services.cancel(registration=registration)
+        flagged = [r.pk for r in people if rng.random() < 0.02]
+        Registration.objects.filter(pk__in=flagged).update(needs_attention=True, attention_note="VIP: escort")
+
+        group = roles.ensure_groups()[roles.DESK_STAFF]
+        user_model = get_user_model()
+        hashed = make_password(password)  # one hash for every desk account: hashing is slow on purpose
+        usernames = [f"bench-desk-{n:02d}" for n in range(1, desks + 1)]
+        user_model.objects.filter(username__in=usernames).delete()
+        users = user_model.objects.bulk_create([user_model(username=u, password=hashed) for u in usernames])
+        group.user_set.add(*users)
+
+    # Planner statistics, as autovacuum would have gathered them long before the event (this
+    # machine's PostgreSQL may run with autovacuum off; without them a ticket lookup scans
+    # every registration of the event instead of using the ticket's unique index).
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+    rows = Registration.objects.filter(event=event).order_by("pk").values_list("ticket_secret", "code", "status")
+    plan = {
+        "checkpoint": checkpoint.slug,
+        "day": today.isoformat(),
+        "shift_days": shift.days,
+        "desks": usernames,
+        "registrations": [{"ticket": t, "code": c, "status": s} for t, c, s in rows],
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    out.write_text(json.dumps(plan))
+    return 0
+
+
+# Verify --------------------------------------------------------------------------------
+
+
+def verify(plan_path: Path) -> int:
+    """The live check-ins at the benchmark's checkpoint today, per registration code,
+    and every check-in row there (live or not), on stdout as JSON."""
+    from django.db import connection
+    from django.db.models import Count
+
+    from registration.models import CheckIn
+
+    plan = json.loads(plan_path.read_text())
+    checkins = CheckIn.objects.filter(checkpoint__slug=plan["checkpoint"], day=plan["day"])
+    live = (
+        checkins.filter(undone_at__isnull=True)
+        .values_list("registration__code")
+        .annotate(n=Count("pk"))
+        .order_by("registration__code")
+    )
+    version = connection.pg_version if connection.vendor == "postgresql" else 0
+    postgres = f"{version // 10000}.{version % 10000}"
+    json.dump({"live": dict(live), "rows": checkins.count(), "postgres": postgres}, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
