@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Audience, Session
+from events.models import Audience, Event, Session
 from registration.clock import desk_now
 from registration.models import (
     BookingStatus,
@@ -122,17 +122,20 @@ def _consented_needs(registration: Registration) -> str:
     return needs if consented else ""
 
 
-def find_ticket(*, event_id: int, text: str) -> Registration | None:
-    """The registration whose ticket secret, or short code, was scanned or typed,
-    with its event and whether its needs may be shown (one query)."""
+def find_ticket(*, event: Event, text: str) -> Registration | None:
+    """The registration of `event` whose ticket secret, or short code, was
+    scanned or typed, with whether its needs may be shown (one query; the event
+    is the one given, not read again)."""
     text = (text or "").strip()
     if not text or len(text) > 100:
         return None
     query = Q(ticket_secret=text)
     if len(text) <= 12:
         query |= Q(code=text.upper().replace("-", "").replace(" ", ""))
-    registrations = Registration.objects.filter(query, event_id=event_id).select_related("event")
-    return with_needs_consent(registrations).first()
+    registration = with_needs_consent(Registration.objects.filter(query, event_id=event.pk)).first()
+    if registration is not None:
+        registration.event = event
+    return registration
 
 
 def check_in(

@@ -7,6 +7,7 @@ A logged-in user without the permission gets 403 either way. Failed log-ins are
 throttled by django-axes (settings.AXES_*), per user name and address together.
 """
 
+import time
 from functools import wraps
 
 from django.contrib.auth import views as auth_views
@@ -17,10 +18,33 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 DESK_PERMISSION = "registration.use_desk"
+# The API re-reads the permission at most this often per log-in session.
+API_PERMISSION_RECHECK_SECONDS = 60
+API_PERMISSION_SESSION_KEY = "desk_permission_checked_at"
 
 
 def may_use_desk(user) -> bool:
     return user.is_authenticated and user.is_active and user.has_perm(DESK_PERMISSION)
+
+
+def may_use_desk_api(request) -> bool:
+    """may_use_desk for the JSON API, which a scanner calls every few seconds:
+    the permission (two queries) is re-read at most once a minute per log-in
+    session, the time of the last check kept in the session (shared by every
+    node). Logging out or deactivating the account takes effect at once; a
+    permission taken away, within a minute."""
+    user = request.user
+    if not (user.is_authenticated and user.is_active):
+        return False
+    checked_at = request.session.get(API_PERMISSION_SESSION_KEY)
+    now = time.time()
+    if isinstance(checked_at, float) and 0 <= now - checked_at < API_PERMISSION_RECHECK_SECONDS:
+        return True
+    if not user.has_perm(DESK_PERMISSION):
+        request.session.pop(API_PERMISSION_SESSION_KEY, None)
+        return False
+    request.session[API_PERMISSION_SESSION_KEY] = now
+    return True
 
 
 def desk_required(view):
@@ -47,7 +71,7 @@ def desk_api(view):
                 {"error": _("Log in to use the desk."), "login_url": reverse("desk:login")},
                 status=403,
             )
-        if not may_use_desk(request.user):
+        if not may_use_desk_api(request):
             return JsonResponse({"error": _("This account may not use the check-in desk.")}, status=403)
         return view(request, *args, **kwargs)
 

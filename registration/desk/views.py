@@ -151,7 +151,7 @@ def api_checkin(request):
     checkpoint = _checkpoint(data.get("checkpoint"))
     ticket, code = data.get("ticket"), data.get("registration")
     if ticket is not None:
-        registration = checkins.find_ticket(event_id=checkpoint.event_id, text=_text(ticket, "ticket", 200))
+        registration = checkins.find_ticket(event=checkpoint.event, text=_text(ticket, "ticket", 200))
     elif code is not None:
         registration = queries.registration_by_code(checkpoint.event_id, _text(code, "registration", 20))
     else:

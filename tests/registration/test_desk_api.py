@@ -601,11 +601,38 @@ def test_search_runs_a_constant_number_of_queries(desk_client, world, on_7_septe
     for i in range(n):
         register(world.event, name=f"Park {i}")
 
-    # session, user, the user's and group's permissions, checkpoint, matches
-    with django_assert_num_queries(6):
+    search(desk_client, "warm-up")  # the first call reads the permission (2 queries) and notes it in the session
+
+    # session, user, checkpoint, matches
+    with django_assert_num_queries(4):
         response = search(desk_client, "park")
 
     assert len(response.json()["results"]) == n
+
+
+def test_api_rereads_the_permission_a_minute_later(client, world, on_7_september, time_machine):
+    user = staff_user("desk-staff", roles.DESK_STAFF)
+    client.force_login(user)
+    person = register(world.event, name="Kim")
+    assert scan(client, world.entrance_7, "warm-up").status_code == 200
+    user.groups.clear()
+
+    within_the_minute = scan(client, world.entrance_7, person.ticket_secret)
+    time_machine.shift(61)
+    after_it = scan(client, world.entrance_7, person.ticket_secret)
+
+    assert within_the_minute.json()["result"] == "ok"
+    assert after_it.status_code == 403
+    assert after_it.json() == {"error": "This account may not use the check-in desk."}
+
+
+def test_api_refuses_a_deactivated_account_at_once(client, world, on_7_september):
+    user = staff_user("desk-staff", roles.DESK_STAFF)
+    client.force_login(user)
+    assert scan(client, world.entrance_7, "warm-up").status_code == 200
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+
+    assert scan(client, world.entrance_7, "anything").status_code == 403
 
 
 @pytest.mark.parametrize("n", [0, 3])
@@ -625,9 +652,11 @@ def test_checkin_runs_a_constant_number_of_queries(
     for i in range(n):
         register(world.event, name=f"Other {i}", sessions=[world.workshop])
 
-    # 4 for the session and permissions; checkpoint, ticket, the room's session, the
-    # seat, insert (in a savepoint: 3), booked sessions, 2 counters
-    with django_assert_num_queries(14):
+    scan(desk_client, world.door, "warm-up")  # reads the permission once a minute
+
+    # session, user; checkpoint, ticket, the room's session, the seat, insert (in a
+    # savepoint: 3), booked sessions, 2 counters
+    with django_assert_num_queries(12):
         data = scan(desk_client, world.door, person.ticket_secret).json()
 
     assert data["result"] == "ok"
