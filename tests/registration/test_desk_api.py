@@ -655,8 +655,8 @@ def test_checkin_runs_a_constant_number_of_queries(
     scan(desk_client, world.door, "warm-up")  # reads the permission once a minute
 
     # session, user; checkpoint, ticket, the room's session, the seat, insert (in a
-    # savepoint: 3), booked sessions, 2 counters
-    with django_assert_num_queries(12):
+    # savepoint: 3), booked sessions, the check-in counts
+    with django_assert_num_queries(11):
         data = scan(desk_client, world.door, person.ticket_secret).json()
 
     assert data["result"] == "ok"
