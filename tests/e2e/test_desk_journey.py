@@ -372,7 +372,8 @@ def test_desk_scan_search_undo_counters_sound_and_walk_in(new_page, summit, desk
     check_page(visit, f"{shots}-11-already-registered", axe=phone)
 
     # Not them: a new registration, checked in here by this device, then the badge.
-    page.get_by_role("button", name=t(lang, "None of these — register as new and check in")).click()
+    # Right under the hint (the same button ends the form, further down).
+    candidates.get_by_role("button", name=t(lang, "None of these — register as new and check in")).click()
     expect(page).to_have_url(re.compile(rf"/{lang}/desk/walk-in/\?badge=\w+&checkpoint={ENTRANCE}$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Walk-in registered"))
     walk_in = Registration.objects.exclude(pk=existing.pk).get(name=WALK_IN["name"])

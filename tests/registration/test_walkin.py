@@ -368,6 +368,9 @@ def test_candidates_show_name_organisation_code_and_status_with_a_check_in_butto
     assert f'name="check_in_instead" value="{existing.code}"' in page
     assert "Check José García in instead (at Entrance — 8 September)" in page
     assert "None of these — register as new and check in" in page
+    # Under the hints as well as at the end of the form, both sending the form.
+    assert page.count('form="walk-in-form" class="btn btn-primary mt-2" name="confirm_new"') == 1
+    assert page.count('name="confirm_new"') == 2
 
 
 def test_no_candidates_for_other_names(desk, open_event, entrances):
