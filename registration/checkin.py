@@ -147,7 +147,7 @@ def check_in(
     now: datetime | None = None,
 ) -> CheckInOutcome:
     """Admit a registration at a checkpoint, or say why not. Idempotent."""
-    now = now or desk_now()
+    now = now or desk_now(checkpoint.event)
     event = checkpoint.event
     today = event.local(now).date()
     if registration is None or registration.event_id != event.pk:

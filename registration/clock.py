@@ -1,7 +1,7 @@
 """The desk's clock. Normally the real time. For a rehearsal before the event
 (or to try the desk with `make run` years after 2010), settings.DESK_REHEARSAL_DAY
 (environment WEGOV_DESK_REHEARSAL_DAY=2010-09-07) makes the desk act as if today
-were that day, at the real time of day in the site's time zone: entrances,
+were that day, at the real time of day in the event's time zone: entrances,
 room sessions, "valid today" and the counters follow it. Nothing is stored in
 a process, so every node agrees. Public pages and registration keep real time."""
 
@@ -15,10 +15,12 @@ def rehearsal_day():
     return getattr(settings, "DESK_REHEARSAL_DAY", None)
 
 
-def desk_now() -> datetime:
+def desk_now(event=None) -> datetime:
+    """Now, for the desk of `event` (whose time zone the rehearsal day is in;
+    the site's time zone without an event)."""
     real = timezone.now()
     day = rehearsal_day()
     if day is None:
         return real
-    local = timezone.localtime(real)
+    local = event.local(real) if event is not None else timezone.localtime(real)
     return local.replace(year=day.year, month=day.month, day=day.day)

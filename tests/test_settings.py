@@ -38,6 +38,7 @@ SETTINGS_VARIABLES = {
     "SITE_URL",
     "MEDIA_ROOT",
     "DJANGO_SETTINGS_MODULE",
+    "WEGOV_DESK_REHEARSAL_DAY",
 }
 
 PRINT_SETTINGS = """
@@ -217,3 +218,23 @@ def test_env_list_and_env_str_defaults(monkeypatch):
 
     assert env_list("WEGOV_TEST_LIST", ["x"]) == ["x"]
     assert env_str("WEGOV_TEST_LIST", "d") == "d"
+
+
+def test_a_rehearsal_day_is_refused_on_a_production_site():
+    result = run_python(
+        ["-c", "import django; django.setup()"],
+        DEBUG="false",
+        SECRET_KEY="k" * 60,
+        PRODUCTION="true",
+        WEGOV_DESK_REHEARSAL_DAY="2010-09-07",
+    )
+
+    assert result.returncode != 0
+    assert "WEGOV_DESK_REHEARSAL_DAY is set with PRODUCTION=true" in result.stderr
+
+
+def test_a_malformed_rehearsal_day_stops_the_site():
+    result = run_python(["-c", "import django; django.setup()"], DEBUG="true", WEGOV_DESK_REHEARSAL_DAY="7 Sept")
+
+    assert result.returncode != 0
+    assert "WEGOV_DESK_REHEARSAL_DAY must be a date (YYYY-MM-DD)" in result.stderr

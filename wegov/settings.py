@@ -230,6 +230,11 @@ BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 # A desk rehearsal: the check-in desk acts as if today were this day (real time of
 # day, in TIME_ZONE). Empty on the live site; `make run` sets 2010-09-07.
 DESK_REHEARSAL_DAY = env_date("WEGOV_DESK_REHEARSAL_DAY")
+if DESK_REHEARSAL_DAY and env_bool("PRODUCTION", default=False):
+    raise ImproperlyConfigured(
+        "WEGOV_DESK_REHEARSAL_DAY is set with PRODUCTION=true: a rehearsal would record check-ins "
+        "under the wrong date. Rehearse on a copy of the site."
+    )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 # Content-Security-Policy: everything from this site only; no inline script or style.

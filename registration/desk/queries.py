@@ -68,24 +68,30 @@ def checkin_for_undo(checkin_id: int) -> CheckIn | None:
     )
 
 
-def search(*, event_id: int, text: str, checkpoint: Checkpoint | None = None, day: date | None = None):
+def search(
+    *,
+    event_id: int,
+    text: str,
+    checkpoint: Checkpoint | None = None,
+    day: date | None = None,
+    session: Session | None = None,
+):
     """Up to SEARCH_LIMIT registrations whose name, e-mail, organisation or code
     contains `text`, folded (case- and accent-insensitive, Hangul or Latin).
     With a checkpoint, each is annotated `checked_in_here` (a live check-in there
-    on `day`), and `needs_consented` for the attention mark. One query; an empty
+    on `day`; at a room door, to `session`), and `needs_consented` for the attention mark. One query; an empty
     list for fewer than two characters."""
     folded = fold(text)
     if len(folded) < SEARCH_MIN_LENGTH:
         return []
     registrations = Registration.objects.filter(event_id=event_id, search_text__contains=folded[:100])
     if checkpoint is not None:
-        registrations = registrations.annotate(
-            checked_in_here=Exists(
-                CheckIn.objects.filter(
-                    registration=OuterRef("pk"), checkpoint=checkpoint, day=day, undone_at__isnull=True
-                )
-            )
+        here = CheckIn.objects.filter(
+            registration=OuterRef("pk"), checkpoint=checkpoint, day=day, undone_at__isnull=True
         )
+        if session is not None:  # a room door admits once per session
+            here = here.filter(session=session)
+        registrations = registrations.annotate(checked_in_here=Exists(here))
     fields = ["pk", "code", "name", "organisation", "category", "status", "needs_attention", "attention_note", "needs"]
     return list(with_needs_consent(registrations).only(*fields).order_by("name", "pk")[:SEARCH_LIMIT])
 

@@ -93,7 +93,7 @@ def choose_checkpoint(request):
     checkpoints = []
     today = None
     if event is not None:
-        today = event.local(desk_now()).date()
+        today = event.local(desk_now(event)).date()
         checkpoints = queries.checkpoints_of(event)
         rooms_today = queries.rooms_with_sessions_on(event, today) if checkpoints else set()
         for checkpoint in checkpoints:
@@ -119,7 +119,7 @@ def desk(request, slug):
     checkpoint = queries.checkpoint_by_slug(slug)
     if checkpoint is None:
         raise Http404
-    counters = queries.counters(checkpoint, desk_now())
+    counters = queries.counters(checkpoint, desk_now(checkpoint.event))
     config = {
         "checkpoint": checkpoint.slug,
         "checkpointName": checkpoint.name,
@@ -156,7 +156,7 @@ def api_checkin(request):
         registration = queries.registration_by_code(checkpoint.event_id, _text(code, "registration", 20))
     else:
         raise ApiError(_("Send a ticket or a registration code."))
-    now = desk_now()
+    now = desk_now(checkpoint.event)
     outcome = checkins.check_in(
         checkpoint=checkpoint,
         registration=registration,
@@ -175,13 +175,15 @@ def api_search(request):
     if slug:
         checkpoint = _checkpoint(slug)
         event_id = checkpoint.event_id
-        day = checkpoint.event.local(desk_now()).date()
+        now = desk_now(checkpoint.event)
+        day = checkpoint.event.local(now).date()
+        session = queries.session_at(checkpoint, now)  # a query at room doors only
     else:
         event = queries.current_event()
         if event is None:
             raise ApiError(_("There is no current event."))
-        checkpoint, event_id, day = None, event.pk, None
-    matches = queries.search(event_id=event_id, text=text, checkpoint=checkpoint, day=day)
+        checkpoint, event_id, day, session = None, event.pk, None, None
+    matches = queries.search(event_id=event_id, text=text, checkpoint=checkpoint, day=day, session=session)
     return JsonResponse(
         {
             "query": text,
@@ -203,7 +205,7 @@ def api_undo(request):
     checkin = queries.checkin_for_undo(checkin_id)
     if checkin is None:
         raise ApiError(_("No such check-in."), status=404)
-    now = desk_now()
+    now = desk_now(checkin.checkpoint.event)
     checkin = checkins.undo(checkin=checkin, user=request.user, now=now)
     event = checkin.checkpoint.event
     return JsonResponse(
@@ -220,7 +222,9 @@ def api_undo(request):
 @json_api("GET")
 def api_counters(request):
     checkpoint = _checkpoint(request.GET.get("checkpoint"))
-    return JsonResponse({"counters": _counters_json(queries.counters(checkpoint, desk_now()), checkpoint.event)})
+    return JsonResponse(
+        {"counters": _counters_json(queries.counters(checkpoint, desk_now(checkpoint.event)), checkpoint.event)}
+    )
 
 
 # Helpers --------------------------------------------------------------------------

@@ -148,7 +148,7 @@ def _badge_ready(request, event: Event, checkpoints: list[Checkpoint]) -> HttpRe
     checkpoint = _checkpoint_named(checkpoints, request.GET.get("checkpoint"))
     checkin = None
     if checkpoint is not None:
-        checkin = live_checkin(registration, checkpoint, event.local(desk_now()).date())
+        checkin = live_checkin(registration, checkpoint, event.local(desk_now(event)).date())
     result = request.session.get(RESULT_SESSION_KEY) or {}
     if result.get("code") == registration.code:
         del request.session[RESULT_SESSION_KEY]
@@ -209,7 +209,7 @@ def _default_checkpoint(event: Event, checkpoints: list[Checkpoint], slug) -> Ch
     if asked is not None:
         return asked
     entrances = [c for c in checkpoints if c.kind == CheckpointKind.ENTRANCE]
-    today = event.local(desk_now()).date()
+    today = event.local(desk_now(event)).date()
     return next((c for c in entrances if c.day == today), None) or next(iter(entrances or checkpoints), None)
 
 

@@ -403,6 +403,27 @@ def test_room_door_admits_again_for_the_afternoon_session_in_the_same_room(desk_
     assert again["counters"]["session"]["inside"] == 1
 
 
+def test_search_at_a_room_door_marks_people_inside_the_current_session_only(desk_client, world, time_machine):
+    afternoon = WorkshopFactory(
+        event=world.event,
+        room=world.room,
+        slug="gis-afternoon",
+        starts_at=seoul(2010, 9, 8, 14, 0),
+        ends_at=seoul(2010, 9, 8, 16, 0),
+        capacity=30,
+    )
+    person = register(world.event, name="Park Morning", sessions=[world.workshop, afternoon])
+    time_machine.move_to(seoul(2010, 9, 8, 10, 0), tick=False)
+    scan(desk_client, world.door, person.ticket_secret)
+
+    morning = desk_client.get(desk_url("api_search"), {"q": "park", "checkpoint": world.door.slug}).json()
+    time_machine.move_to(seoul(2010, 9, 8, 13, 50), tick=False)
+    later = desk_client.get(desk_url("api_search"), {"q": "park", "checkpoint": world.door.slug}).json()
+
+    assert [m["checked_in_here"] for m in morning["results"]] == [True]
+    assert [m["checked_in_here"] for m in later["results"]] == [False]
+
+
 def test_ticket_not_valid_on_this_day_is_refused(desk_client, world, time_machine):
     time_machine.move_to(seoul(2010, 9, 6, 9, 0), tick=False)  # delegates only
     citizen = register(world.event, name="Citizen")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from registration import roles
 from registration.clock import desk_now
 from registration.models import CheckIn
-from tests.factories import seoul
+from tests.factories import EventFactory, seoul
 from tests.registration.test_desk import build_world, register, staff_user
 
 
@@ -71,3 +71,16 @@ def test_desk_pages_say_a_rehearsal_is_on(settings, desk_client, years_later, la
     assert banner in with_banner
     assert 'class="desk-rehearsal"' in with_banner
     assert 'class="desk-rehearsal"' not in without
+
+
+def test_rehearsal_day_is_in_the_events_time_zone(settings, time_machine, db):
+    """06:30 on 2 December in Seoul is 22:30 on 1 December in Berlin: a Berlin event's
+    rehearsal day must not slip by a day."""
+    time_machine.move_to(seoul(2026, 12, 2, 6, 30), tick=False)
+    settings.DESK_REHEARSAL_DAY = date(2010, 9, 7)
+    berlin = EventFactory(slug="berlin", time_zone="Europe/Berlin", is_current=False)
+
+    now = desk_now(berlin)
+
+    assert berlin.local(now).date() == date(2010, 9, 7)
+    assert berlin.local(now).strftime("%H:%M") == "22:30"  # the real time of day in Berlin
