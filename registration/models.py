@@ -93,6 +93,9 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     search_text = models.TextField(editable=False, blank=True, default="")
+    # Retention (registration.retention): the details go three months after the
+    # event; name and e-mail stay while the person wants news, then go too.
+    details_destroyed_at = models.DateTimeField(_("details destroyed at"), null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("personal data destroyed at"), null=True, blank=True, editable=False)
 
     class Meta:

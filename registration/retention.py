@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from registration.models import Consent, ConsentKind, OutgoingMail, Registration, new_secret
+from registration.models import Consent, ConsentKind, MailKind, OutgoingMail, Registration, new_secret
 
 KEEP_AFTER_EVENT = timedelta(days=92)  # three months
 KEEP_NEWS_AFTER_EVENT = timedelta(days=731)  # two years
@@ -51,6 +51,8 @@ def destroy_expired(*, today: date | None = None, dry_run: bool = False) -> Purg
         keep_news = registration.pk in news and registration.event.end_date >= today - KEEP_NEWS_AFTER_EVENT
         if keep_news:
             result.kept_for_news += 1
+            if registration.details_destroyed_at is not None:
+                continue  # done on an earlier night; their private link keeps working
         else:
             result.anonymised += 1
         if not dry_run:
@@ -59,16 +61,24 @@ def destroy_expired(*, today: date | None = None, dry_run: bool = False) -> Purg
 
 
 def _destroy(registration: Registration, *, keep_news: bool) -> None:
+    """Blank the details and end the ticket. Kept for news: name, e-mail and the
+    private link stay (it is where the person withdraws), and so does a "lost
+    link" mail on its way; otherwise everything personal goes, links included."""
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        now = timezone.now()
         for name in PERSONAL_FIELDS:
             setattr(registration, name, "")
-        if not keep_news:
+        registration.ticket_secret = new_secret()
+        registration.submission_token = None
+        registration.details_destroyed_at = registration.details_destroyed_at or now
+        mails = OutgoingMail.objects.filter(registration=registration)
+        if keep_news:
+            mails = mails.exclude(kind=MailKind.MANAGE_LINK)
+        else:
             registration.name = ""
             registration.email = ""
-            registration.anonymised_at = timezone.now()
-        registration.ticket_secret = new_secret()
-        registration.manage_secret = new_secret()
-        registration.submission_token = None
+            registration.manage_secret = new_secret()
+            registration.anonymised_at = now
         registration.save()
-        OutgoingMail.objects.filter(registration=registration).delete()
+        mails.delete()

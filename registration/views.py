@@ -181,7 +181,7 @@ def manage(request, secret):
 @require_POST
 def manage_details(request, secret):
     registration = _registration(secret)
-    if registration.status in ENDED:
+    if _no_longer_changeable(registration):
         return _ended(request, registration)
     form = DetailsForm(request.POST, registration=registration)
     if not form.is_valid():
@@ -203,7 +203,7 @@ def manage_details(request, secret):
 @require_POST
 def manage_sessions(request, secret):
     registration = _registration(secret)
-    if registration.status in ENDED:
+    if _no_longer_changeable(registration):
         return _ended(request, registration)
     form = SessionsForm(request.POST, registration=registration, held=_held(registration))
     if not form.is_valid():
@@ -243,7 +243,7 @@ def manage_news(request, secret):
 def cancel(request, secret):
     """Ask to confirm; cancel on POST (frees the seats, promotes the waiting lists)."""
     registration = _registration(secret)
-    if registration.status in ENDED:
+    if _no_longer_changeable(registration):
         return _ended(request, registration)
     if request.method == "POST":
         services.cancel(registration=registration)
@@ -256,7 +256,7 @@ def cancel(request, secret):
 @require_GET
 def ticket_png(request, secret):
     registration = _registration(secret)
-    if registration.status != Status.CONFIRMED:
+    if registration.status != Status.CONFIRMED or registration.details_destroyed_at is not None:
         raise Http404
     response = HttpResponse(tickets.ticket_png(registration), content_type="image/png")
     response["Content-Disposition"] = content_disposition_header(
@@ -271,14 +271,14 @@ def _manage_page(request, registration: Registration, *, details_form=None, sess
         .select_related("session__room")
         .order_by("session__starts_at", "pk")
     )
-    active = registration.status not in ENDED
+    active = not _no_longer_changeable(registration)
     context = {
         "event": registration.event,
         "registration": registration,
         "bookings": bookings,
         "active": active,
         # The QR admits only with a place: pending and waiting-list registrations get it when confirmed.
-        "has_ticket": registration.status == Status.CONFIRMED,
+        "has_ticket": registration.status == Status.CONFIRMED and registration.details_destroyed_at is None,
     }
     news_granted = services.news_consent_granted(registration)
     context.update(news_granted=news_granted, news_form=NewsForm(initial={"news_consent": news_granted}))
@@ -296,8 +296,23 @@ def _manage_page(request, registration: Registration, *, details_form=None, sess
     return render(request, "registration/manage.html", context)
 
 
+def _no_longer_changeable(registration: Registration) -> bool:
+    """Cancelled, rejected, or past the event with its details destroyed: only
+    the choice about news can still change."""
+    return registration.status in ENDED or registration.details_destroyed_at is not None
+
+
 def _ended(request, registration: Registration) -> HttpResponse:
-    messages.info(request, _("This registration has been cancelled, so it can no longer be changed."))
+    if registration.details_destroyed_at is not None:
+        messages.info(
+            request,
+            _(
+                "The event is over and your details have been destroyed as promised: "
+                "only your choice about news can change."
+            ),
+        )
+    else:
+        messages.info(request, _("This registration has been cancelled, so it can no longer be changed."))
     return redirect("registration:manage", secret=registration.manage_secret)
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from registration import services
-from registration.models import Booking, OutgoingMail, Registration
+from registration.models import Booking, MailKind, OutgoingMail, Registration
 from registration.retention import destroy_expired
 from tests.factories import EventFactory, SessionFactory
 
@@ -98,6 +98,41 @@ def test_a_withdrawn_news_consent_keeps_nothing_after_three_months():
     assert (result.anonymised, result.kept_for_news) == (1, 1)
     assert (withdrawn.name, withdrawn.email) == ("", "")
     assert (subscriber.name, subscriber.email) == ("김민준 2", "p2@example.org")
+
+
+def test_a_news_subscriber_keeps_a_working_private_link_to_withdraw(client):
+    event = EventFactory(start_date=date(2010, 9, 6), end_date=date(2010, 9, 8))
+    registration = register(event, 1, news=True)
+    old_ticket = registration.ticket_secret
+    destroy_expired(today=date(2011, 1, 1))
+    registration.refresh_from_db()
+    link = registration.manage_secret
+    lost_link_mail = OutgoingMail.objects.create(
+        kind=MailKind.MANAGE_LINK, registration=registration, to_email=registration.email
+    )
+
+    destroy_expired(today=date(2011, 1, 2))  # the next night changes nothing
+    registration.refresh_from_db()
+    page = client.get(f"/en/register/manage/{link}/")
+    change = client.post(f"/en/register/manage/{link}/details/", {"details-phone": "010-1234-5678"}, follow=True)
+    client.post(f"/en/register/manage/{link}/news/", {})
+
+    assert registration.ticket_secret != old_ticket
+    assert registration.manage_secret == link
+    assert OutgoingMail.objects.filter(pk=lost_link_mail.pk).exists()
+    assert page.status_code == 200
+    assert "News from WeGO" in page.content.decode()
+    assert "Change your details" not in page.content.decode()
+    assert client.get(f"/en/register/manage/{link}/ticket.png").status_code == 404
+    assert "your details have been destroyed as promised" in change.content.decode()
+    registration.refresh_from_db()
+    assert str(registration.phone) == ""
+    assert services.news_consent_granted(registration) is False
+
+    destroy_expired(today=date(2011, 1, 3))  # withdrawn: now everything goes
+    registration.refresh_from_db()
+    assert (registration.name, registration.email) == ("", "")
+    assert client.get(f"/en/register/manage/{link}/").status_code == 404
 
 
 def test_purge_command_dry_run_changes_nothing(capsys):
