@@ -77,11 +77,27 @@ def fresh_settings(**environment: str) -> dict:
 
 
 @pytest.mark.parametrize("environment", [{}, {"DEBUG": "false"}, {"DEBUG": "false", "SECRET_KEY": ""}])
-def test_secret_key_is_required_when_debug_is_off(environment):
-    result = run_python(["-c", "import django; django.setup()"], **environment)
+@pytest.mark.parametrize("entry_point", ["wegov.wsgi", "wegov.asgi"])
+def test_secret_key_is_required_to_serve_when_debug_is_off(environment, entry_point):
+    result = run_python(["-c", f"import {entry_point}"], **environment)
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_without_a_secret_key_nothing_can_be_signed_when_debug_is_off():
+    result = run_python(["-c", "import django; django.setup(); from django.core import signing; signing.dumps(1)"])
+
+    assert result.returncode != 0
+    assert "The SECRET_KEY setting must not be empty." in result.stderr
+
+
+def test_migrations_can_be_checked_without_any_environment():
+    """CI and a fresh clone run `makemigrations --check` with nothing set."""
+    result = run_python(["manage.py", "makemigrations", "--check", "--dry-run"])
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_secret_key_from_the_environment_is_used_with_debug_off():

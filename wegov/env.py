@@ -70,3 +70,12 @@ def env_date(name: str) -> date | None:
         return date.fromisoformat(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a date (YYYY-MM-DD), got {raw!r}") from None
+
+
+def require_secret_key() -> None:
+    """For the server entry points: stop at start-up, not at the first request,
+    when DEBUG is off and no SECRET_KEY is set."""
+    from django.conf import settings
+
+    if getattr(settings, "SECRET_KEY_MISSING", False):
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
