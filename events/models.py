@@ -7,6 +7,7 @@ django-modeltranslation (see translation.py); reading `title` gives the active
 language and falls back to the other one when it is empty.
 """
 
+import functools
 import zoneinfo
 from datetime import date, datetime
 
@@ -58,8 +59,14 @@ class SampleData(models.Model):
 
     def clean(self):
         super().clean()
+        self.validate_invented_fields()
+
+    def validate_invented_fields(self):
+        """Refuse names that are not details of this model (the admin's form and
+        the seed loader both check with it)."""
+        marks = self.invented_fields or []
         known = {name for name, _label in self.detail_choices()}
-        unknown = [name for name in self.invented_fields or [] if name not in known]
+        unknown = [str(name) for name in marks if name not in known] if isinstance(marks, list) else [str(marks)]
         if unknown:
             raise ValidationError(
                 {
@@ -70,6 +77,7 @@ class SampleData(models.Model):
             )
 
     @classmethod
+    @functools.cache
     def detail_choices(cls) -> list[tuple[str, str]]:
         """The details an organiser can mark as invented: every editable field,
         once (not its _ko/_en columns), named as the admin names it."""

@@ -14,7 +14,6 @@ RegistrationAdmin the badge actions, the attention filter and the check-ins inli
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin import ActionLocation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -202,11 +201,6 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
         if changed:
             obj.save(update_fields=[*changed, "updated_at"])
 
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        actions = super().get_actions(request, action_location=action_location)
-        actions.pop("delete_selected", None)
-        return actions
-
     @admin.action(description=_("Approve selected registrations (press, delegates)"), permissions=["change"])
     def approve_selected(self, request, queryset):
         done = skipped = 0
@@ -352,11 +346,6 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        actions = super().get_actions(request, action_location=action_location)
-        actions.pop("delete_selected", None)
-        return actions
 
     @admin.action(description=_("Retry now"), permissions=["change"])
     def retry_now(self, request, queryset):

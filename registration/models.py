@@ -12,7 +12,7 @@ Event.seats_taken) under CheckConstraints that they never pass the capacity.
 import secrets
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -189,6 +189,14 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} v{self.text_version}: {'yes' if self.granted else 'no'}"
+
+
+def latest_news_choice() -> Subquery:
+    """A registration's latest answer about news from WeGO (True, False, or None
+    when never asked), as a subquery on OuterRef("pk"): each change is a new
+    Consent row, and the latest one counts."""
+    latest = Consent.objects.filter(registration=OuterRef("pk"), kind=ConsentKind.NEWS).order_by("-given_at", "-pk")
+    return Subquery(latest.values("granted")[:1])
 
 
 class MailStatus(models.TextChoices):

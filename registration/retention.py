@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from registration.models import Consent, ConsentKind, MailKind, OutgoingMail, Registration, new_secret
+from registration.models import MailKind, OutgoingMail, Registration, latest_news_choice, new_secret
 
 KEEP_AFTER_EVENT = timedelta(days=92)  # three months
 KEEP_NEWS_AFTER_EVENT = timedelta(days=731)  # two years
@@ -39,14 +38,7 @@ def destroy_expired(*, today: date | None = None, dry_run: bool = False) -> Purg
         anonymised_at__isnull=True, event__end_date__lt=today - KEEP_AFTER_EVENT
     ).select_related("event")
     # The latest news choice counts: a withdrawn consent keeps nothing.
-    latest_news = Consent.objects.filter(registration=OuterRef("pk"), kind=ConsentKind.NEWS).order_by(
-        "-given_at", "-pk"
-    )
-    news = set(
-        expired.annotate(news=Subquery(latest_news.values("granted")[:1]))
-        .filter(news=True)
-        .values_list("pk", flat=True)
-    )
+    news = set(expired.annotate(news=latest_news_choice()).filter(news=True).values_list("pk", flat=True))
     for registration in expired.iterator():
         keep_news = registration.pk in news and registration.event.end_date >= today - KEEP_NEWS_AFTER_EVENT
         if keep_news:

@@ -32,6 +32,7 @@ from registration.models import (
     MailKind,
     Registration,
     Status,
+    latest_news_choice,
     new_secret,
 )
 
@@ -251,8 +252,8 @@ def has_sensitive_consent(registration: Registration) -> bool:
 
 def news_consent_granted(registration: Registration) -> bool:
     """The person's current choice about news from WeGO: their latest record."""
-    latest = registration.consents.filter(kind=ConsentKind.NEWS).order_by("-given_at", "-pk").first()
-    return bool(latest and latest.granted)
+    mine = Registration.objects.filter(pk=registration.pk).annotate(news=latest_news_choice())
+    return bool(mine.values_list("news", flat=True).first())
 
 
 def set_news_consent(*, registration: Registration, granted: bool, now: datetime | None = None) -> bool:

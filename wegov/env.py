@@ -77,5 +77,7 @@ def require_secret_key() -> None:
     when DEBUG is off and no SECRET_KEY is set."""
     from django.conf import settings
 
-    if getattr(settings, "SECRET_KEY_MISSING", False):
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    try:
+        settings.SECRET_KEY  # noqa: B018 -- Django refuses an empty key on reading it
+    except ImproperlyConfigured:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.") from None

@@ -20,19 +20,18 @@ SECRET_KEY = env_str("SECRET_KEY")
 # With DEBUG off a SECRET_KEY is required to serve (wegov/wsgi.py and asgi.py refuse to
 # start without one, and Django refuses to sign anything with an empty key), but not to
 # run management commands that sign nothing, such as `makemigrations --check` in CI.
-SECRET_KEY_MISSING = not SECRET_KEY and not DEBUG and not TESTING
-if not SECRET_KEY and not SECRET_KEY_MISSING:
-    if TESTING:
-        SECRET_KEY = "dev-" + secrets.token_urlsafe(50)
-    else:
-        # Development only: a key kept in a git-ignored file, so that a restart of
-        # runserver keeps people logged in and signed form stamps valid.
-        SECRET_KEY = dev_secret_key(BASE_DIR / ".dev-secret-key")
+if not SECRET_KEY and TESTING:
+    SECRET_KEY = "dev-" + secrets.token_urlsafe(50)
+elif not SECRET_KEY and DEBUG:
+    # Development only: a key kept in a git-ignored file, so that a restart of
+    # runserver keeps people logged in and signed form stamps valid.
+    SECRET_KEY = dev_secret_key(BASE_DIR / ".dev-secret-key")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG or TESTING else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Demo accounts (organiser, desk staff) may only be created on a development site.
-DEMO_ACCOUNTS_ALLOWED = DEBUG and not env_bool("PRODUCTION", default=False)
+PRODUCTION = env_bool("PRODUCTION", default=False)
+DEMO_ACCOUNTS_ALLOWED = DEBUG and not PRODUCTION
 
 INSTALLED_APPS = [
     "modeltranslation",  # before django.contrib.admin
@@ -229,16 +228,17 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 # Behind a reverse proxy: trust its X-Forwarded-Proto and (for throttles) the last X-Forwarded-For hop.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+
 # A desk rehearsal: the check-in desk acts as if today were this day (real time of
-# day, in TIME_ZONE). Empty on the live site; `make run` sets 2010-09-07.
+# day, in the event's time zone). Empty on the live site; `make run` sets 2010-09-07.
 DESK_REHEARSAL_DAY = env_date("WEGOV_DESK_REHEARSAL_DAY")
-if DESK_REHEARSAL_DAY and env_bool("PRODUCTION", default=False):
+if DESK_REHEARSAL_DAY and PRODUCTION:
     raise ImproperlyConfigured(
         "WEGOV_DESK_REHEARSAL_DAY is set with PRODUCTION=true: a rehearsal would record check-ins "
         "under the wrong date. Rehearse on a copy of the site."
     )
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 # Content-Security-Policy: everything from this site only; no inline script or style.
 SECURE_CSP = {
     "default-src": ["'self'"],

@@ -12,16 +12,21 @@ from functools import wraps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
-DASHBOARD_PERMISSION = "registration.view_dashboard"
-EXPORT_PERMISSION = "registration.export_registrations"
+from registration.roles import ORGANISER_ONLY_PERMISSIONS
+
+DASHBOARD_PERMISSION, EXPORT_PERMISSION = ORGANISER_ONLY_PERMISSIONS
+
+
+def _staff_with(user, permission: str) -> bool:
+    return user.is_active and user.is_staff and user.has_perm(permission)
 
 
 def may_see_dashboard(user) -> bool:
-    return user.is_active and user.is_staff and user.has_perm(DASHBOARD_PERMISSION)
+    return _staff_with(user, DASHBOARD_PERMISSION)
 
 
 def may_export(user) -> bool:
-    return user.is_active and user.is_staff and user.has_perm(EXPORT_PERMISSION)
+    return _staff_with(user, EXPORT_PERMISSION)
 
 
 def organisers_only(check):

@@ -44,7 +44,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from registration.models import Booking, BookingStatus, CheckIn, CheckpointKind, Consent, ConsentKind, Registration
+from registration.models import Booking, BookingStatus, CheckIn, CheckpointKind, Registration, latest_news_choice
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,6 @@ NOT_EXPORTED = ("ticket_secret", "manage_secret", "submission_token", "needs", "
 class Column:
     header: str
     width: int  # in the .xlsx, characters
-    is_time: bool = False
 
 
 def columns(time_zone: str) -> list[Column]:
@@ -84,8 +83,8 @@ def columns(time_zone: str) -> list[Column]:
         Column(_("e-mail language"), 10),
         Column(_("booked sessions"), 40),
         Column(_("waiting-list sessions"), 40),
-        Column(_("registered at (%(time_zone)s)") % zone, 17, is_time=True),
-        Column(_("checked in: first entrance (%(time_zone)s)") % zone, 17, is_time=True),
+        Column(_("registered at (%(time_zone)s)") % zone, 17),
+        Column(_("checked in: first entrance (%(time_zone)s)") % zone, 17),
         Column(_("news from WeGO (latest consent)"), 12),
     ]
 
@@ -108,13 +107,10 @@ def export_queryset(registrations: QuerySet[Registration]) -> QuerySet[Registrat
         .select_related("session")
         .order_by("session__starts_at", "session__pk")
     )
-    latest_news = Consent.objects.filter(registration=OuterRef("pk"), kind=ConsentKind.NEWS).order_by(
-        "-given_at", "-pk"
-    )
     return (
         registrations.select_related("event")
         .defer(*NOT_EXPORTED)
-        .annotate(first_entrance_at=Subquery(first_entrance), news_granted=Subquery(latest_news.values("granted")[:1]))
+        .annotate(first_entrance_at=Subquery(first_entrance), news_granted=latest_news_choice())
         .prefetch_related(Prefetch("bookings", queryset=bookings, to_attr="export_bookings"))
     )
 
@@ -126,12 +122,11 @@ def time_zone_of(registrations: list[Registration]) -> str:
 
 
 def rows(registrations: Iterable[Registration], time_zone: str) -> Iterator[list]:
-    """The values of each row, in COLUMNS order: text, or an aware datetime."""
+    """The values of each row, in COLUMNS order: text, or an aware datetime.
+    The registrations come from export_queryset(), whose annotations it reads."""
     zone = zoneinfo.ZoneInfo(time_zone)
     for registration in registrations:
-        bookings = getattr(registration, "export_bookings", None)
-        if bookings is None:  # not from export_queryset(): one query more per row
-            bookings = list(registration.bookings.select_related("session"))
+        bookings = registration.export_bookings
         booked = [b.session.title for b in bookings if b.status == BookingStatus.CONFIRMED]
         waiting = [b.session.title for b in bookings if b.status == BookingStatus.WAITLISTED]
         yield [
@@ -149,17 +144,9 @@ def rows(registrations: Iterable[Registration], time_zone: str) -> Iterator[list
             "; ".join(booked),
             "; ".join(waiting),
             timezone.localtime(registration.created_at, zone),
-            _local(getattr(registration, "first_entrance_at", None), zone),
-            _("yes") if _news_granted(registration) else _("no"),
+            _local(registration.first_entrance_at, zone),
+            _("yes") if registration.news_granted else _("no"),
         ]
-
-
-def _news_granted(registration: Registration) -> bool:
-    granted = getattr(registration, "news_granted", None)
-    if granted is None and not hasattr(registration, "news_granted"):  # not from export_queryset()
-        latest = registration.consents.filter(kind=ConsentKind.NEWS).order_by("-given_at", "-pk").first()
-        granted = latest.granted if latest else False
-    return bool(granted)
 
 
 def _local(moment: datetime | None, zone) -> datetime | None:

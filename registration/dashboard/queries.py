@@ -14,6 +14,7 @@ from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery, Va
 from django.db.models.functions import Coalesce
 
 from events.models import Event, Session
+from registration.desk.queries import checkpoints_of
 from registration.models import (
     Booking,
     BookingStatus,
@@ -30,10 +31,6 @@ from registration.models import (
 # A queued mail older than this means the outbox worker is not running (it retries
 # within minutes) or the mail server refuses: the dashboard says so.
 MAIL_STUCK_AFTER = timedelta(minutes=15)
-
-
-def current_event() -> Event | None:
-    return Event.objects.current().first()
 
 
 # Registrations ---------------------------------------------------------------------------
@@ -130,7 +127,6 @@ def bookable_sessions(event: Event) -> list[Session]:
             waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), zero),
             inside=Coalesce(Subquery(inside, output_field=IntegerField()), zero),
         )
-        .order_by("starts_at", "room__position", "pk")
     )
 
 
@@ -155,7 +151,7 @@ def checkin_days(event: Event) -> list[CheckinDay]:
     """Check-ins per day and checkpoint (three queries): every day of the event
     with its entrances (even before anyone came), and each room door on the days
     it admitted or undid anyone; plus any other day with check-ins."""
-    checkpoints = list(Checkpoint.objects.filter(event=event).order_by("kind", "day", "position", "pk"))
+    checkpoints = checkpoints_of(event)
     per_checkpoint = (
         CheckIn.objects.filter(checkpoint__event=event)
         .order_by()
@@ -197,6 +193,8 @@ class OutboxHealth:
     sent: int
     stuck: int  # queued for longer than MAIL_STUCK_AFTER
     oldest_queued_at: datetime | None
+
+    stuck_minutes: int = int(MAIL_STUCK_AFTER.total_seconds() // 60)
 
     @property
     def healthy(self) -> bool:

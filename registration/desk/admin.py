@@ -17,7 +17,6 @@ from datetime import date
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -170,11 +169,6 @@ class CheckInAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "undone_by",
     )
     readonly_fields = fields
-
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        actions = super().get_actions(request, action_location=action_location)
-        actions.pop("delete_selected", None)
-        return actions
 
     @admin.display(description=_("checked in at (event time)"), ordering="checked_in_at")
     def when(self, obj: CheckIn) -> str:

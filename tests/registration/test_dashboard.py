@@ -368,10 +368,10 @@ def test_queries_do_not_grow_with_sessions_registrations_and_checkins(
         assert checkin.check_in(checkpoint=entrances[2], registration=registration).result == checkin.Result.OK
     organiser_client.get(url())  # warm the content-type cache
 
-    # session, user, user's permissions, group permissions, current event (view),
-    # registrations, sessions, checkpoints, check-ins per checkpoint, entrants per day,
-    # outbox, current event (site context processor)
-    with django_assert_num_queries(12):
+    # session, user, user's permissions, group permissions, current event (the view's,
+    # shared with the site's context processor), registrations, sessions, checkpoints,
+    # check-ins per checkpoint, entrants per day, outbox
+    with django_assert_num_queries(11):
         response = organiser_client.get(url())
 
     assert len(response.context["dashboard"].sessions) == n
