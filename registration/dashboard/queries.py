@@ -100,7 +100,7 @@ def registration_figures(event: Event) -> RegistrationFigures:
 # Sessions --------------------------------------------------------------------------------
 
 
-def bookable_sessions(event: Event) -> list[Session]:
+def sessions_with_booked_seats(event: Event) -> list[Session]:
     """The event's sessions whose seats are booked, in time order, each annotated
     `waiting` (bookings on the waiting list) and `inside` (different people with
     a valid check-in at the room's door for that session). One query: the
@@ -233,7 +233,7 @@ def event_dashboard(event: Event, *, now: datetime) -> Dashboard:
         event=event,
         now=now,
         registrations=registration_figures(event),
-        sessions=bookable_sessions(event),
+        sessions=sessions_with_booked_seats(event),
         checkins=checkin_days(event),
         outbox=outbox_health(now),
     )
