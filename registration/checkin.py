@@ -33,6 +33,7 @@ from registration.models import (
     Registration,
     Status,
 )
+from registration.services import has_sensitive_consent
 
 
 class Result:
@@ -118,7 +119,7 @@ def _consented_needs(registration: Registration) -> str:
         return ""
     consented = getattr(registration, "needs_consented", None)
     if consented is None:
-        consented = registration.consents.filter(kind=ConsentKind.SENSITIVE, granted=True).exists()
+        consented = has_sensitive_consent(registration)
     return needs if consented else ""
 
 

@@ -5,7 +5,7 @@ were that day, at the real time of day in the event's time zone: entrances,
 room sessions, "valid today" and the counters follow it. Nothing is stored in
 a process, so every node agrees. Public pages and registration keep real time."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.utils import timezone
@@ -24,3 +24,8 @@ def desk_now(event=None) -> datetime:
         return real
     local = event.local(real) if event is not None else timezone.localtime(real)
     return local.replace(year=day.year, month=day.month, day=day.day)
+
+
+def desk_today(event) -> date:
+    """The day the desk of `event` is working, in the event's time zone."""
+    return event.local(desk_now(event)).date()

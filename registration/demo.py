@@ -6,14 +6,14 @@ is already registered is left as it is."""
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from events.models import Event, Session
+from events.queries import get_current_event
 from registration import services
 from registration.models import OutgoingMail, Registration, Status
-from registration.roles import DemoAccountsNotAllowedError
+from registration.roles import require_demo_site
 
 
 @dataclass(frozen=True)
@@ -98,16 +98,11 @@ SAMPLES = (
 
 def ensure_demo_attendees() -> tuple[int, int]:
     """Register the sample attendees in the current event; return (created, already there)."""
-    if not getattr(settings, "DEMO_ACCOUNTS_ALLOWED", False):
-        raise DemoAccountsNotAllowedError(
-            "Sample attendees are only created on a development site (DEBUG on, PRODUCTION off)."
-        )
-    event = Event.objects.filter(is_current=True).first()
-    if event is None:
-        return 0, 0
+    require_demo_site("Sample attendees")
+    event = get_current_event()
+    if event is None or not event.registration_is_open(timezone.now()):
+        return 0, 0  # no summit, or loaded without --demo: registration is closed
     workshops = dict(Session.objects.filter(event=event, slug__in=WORKSHOPS).values_list("slug", "pk"))
-    if not event.registration_is_open(timezone.now()):
-        return 0, 0  # the summit was loaded without --demo: registration is closed
     created = existing = 0
     for sample in SAMPLES:
         if services.same_address(event, sample.email).exists():

@@ -38,9 +38,8 @@ def destroy_expired(*, today: date | None = None, dry_run: bool = False) -> Purg
         anonymised_at__isnull=True, event__end_date__lt=today - KEEP_AFTER_EVENT
     ).select_related("event")
     # The latest news choice counts: a withdrawn consent keeps nothing.
-    news = set(expired.annotate(news=latest_news_choice()).filter(news=True).values_list("pk", flat=True))
-    for registration in expired.iterator():
-        keep_news = registration.pk in news and registration.event.end_date >= today - KEEP_NEWS_AFTER_EVENT
+    for registration in expired.annotate(news=latest_news_choice()).iterator():
+        keep_news = registration.news is True and registration.event.end_date >= today - KEEP_NEWS_AFTER_EVENT
         if keep_news:
             result.kept_for_news += 1
             if registration.details_destroyed_at is not None:

@@ -81,6 +81,16 @@ def ensure_groups_after_migrate(sender, *, using: str = DEFAULT_DB_ALIAS, apps=g
     ensure_groups(using=using, apps=apps)
 
 
+def require_demo_site(what: str) -> None:
+    """Refuse with DemoAccountsNotAllowedError unless settings.DEMO_ACCOUNTS_ALLOWED
+    (DEBUG on, PRODUCTION off): demo data has public passwords and fake people."""
+    if not getattr(settings, "DEMO_ACCOUNTS_ALLOWED", False):
+        raise DemoAccountsNotAllowedError(
+            f"{what} are only created on a development site (DEBUG on, PRODUCTION off): "
+            "settings.DEMO_ACCOUNTS_ALLOWED is False."
+        )
+
+
 def ensure_demo_accounts() -> list[tuple[DemoAccount, str]]:
     """Create the demo organiser and desk-staff users, or reset them to their demo
     state (role, group, password). Idempotent.
@@ -88,11 +98,7 @@ def ensure_demo_accounts() -> list[tuple[DemoAccount, str]]:
     Refuses with DemoAccountsNotAllowedError unless settings.DEMO_ACCOUNTS_ALLOWED: the
     passwords are public. Returns each account with "created", "updated" or
     "unchanged"."""
-    if not getattr(settings, "DEMO_ACCOUNTS_ALLOWED", False):
-        raise DemoAccountsNotAllowedError(
-            "Demo accounts are only created on a development site (DEBUG on, PRODUCTION off): "
-            "settings.DEMO_ACCOUNTS_ALLOWED is False."
-        )
+    require_demo_site("Demo accounts")
     user_model = get_user_model()
     outcomes = []
     with transaction.atomic():

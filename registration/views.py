@@ -256,7 +256,7 @@ def cancel(request, secret):
 @require_GET
 def ticket_png(request, secret):
     registration = _registration(secret)
-    if registration.status != Status.CONFIRMED or registration.details_destroyed_at is not None:
+    if not _has_ticket(registration):
         raise Http404
     response = HttpResponse(tickets.ticket_png(registration), content_type="image/png")
     response["Content-Disposition"] = content_disposition_header(
@@ -277,8 +277,7 @@ def _manage_page(request, registration: Registration, *, details_form=None, sess
         "registration": registration,
         "bookings": bookings,
         "active": active,
-        # The QR admits only with a place: pending and waiting-list registrations get it when confirmed.
-        "has_ticket": registration.status == Status.CONFIRMED and registration.details_destroyed_at is None,
+        "has_ticket": _has_ticket(registration),
     }
     news_granted = services.news_consent_granted(registration)
     context.update(news_granted=news_granted, news_form=NewsForm(initial={"news_consent": news_granted}))
@@ -294,6 +293,11 @@ def _manage_page(request, registration: Registration, *, details_form=None, sess
             or sessions_form.fields["sessions"].queryset.exists(),
         )
     return render(request, "registration/manage.html", context)
+
+
+def _has_ticket(registration: Registration) -> bool:
+    """The QR admits only with a place, and only until the details are destroyed."""
+    return registration.status == Status.CONFIRMED and registration.details_destroyed_at is None
 
 
 def _no_longer_changeable(registration: Registration) -> bool:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from registration import checkin as checkins
 from registration.checkin import Result
-from registration.clock import desk_now
+from registration.clock import desk_now, desk_today
 from registration.desk import queries
 from registration.desk.auth import desk_api, desk_required
 from registration.models import CheckpointKind, Registration
@@ -93,7 +93,7 @@ def choose_checkpoint(request):
     checkpoints = []
     today = None
     if event is not None:
-        today = event.local(desk_now(event)).date()
+        today = desk_today(event)
         checkpoints = queries.checkpoints_of(event)
         rooms_today = queries.rooms_with_sessions_on(event, today) if checkpoints else set()
         for checkpoint in checkpoints:

@@ -31,7 +31,7 @@ from django.views.decorators.http import require_http_methods
 from events.models import Event
 from registration import services
 from registration.checkin import REASONS, Result, check_in, live_checkin
-from registration.clock import desk_now
+from registration.clock import desk_today
 from registration.desk import lookups, queries
 from registration.desk.auth import desk_required
 from registration.desk.forms import CheckInInsteadForm, WalkInForm
@@ -148,7 +148,7 @@ def _badge_ready(request, event: Event, checkpoints: list[Checkpoint]) -> HttpRe
     checkpoint = _checkpoint_named(checkpoints, request.GET.get("checkpoint"))
     checkin = None
     if checkpoint is not None:
-        checkin = live_checkin(registration, checkpoint, event.local(desk_now(event)).date())
+        checkin = live_checkin(registration, checkpoint, desk_today(event))
     result = request.session.get(RESULT_SESSION_KEY) or {}
     if result.get("code") == registration.code:
         del request.session[RESULT_SESSION_KEY]
@@ -209,7 +209,7 @@ def _default_checkpoint(event: Event, checkpoints: list[Checkpoint], slug) -> Ch
     if asked is not None:
         return asked
     entrances = [c for c in checkpoints if c.kind == CheckpointKind.ENTRANCE]
-    today = event.local(desk_now(event)).date()
+    today = desk_today(event)
     return next((c for c in entrances if c.day == today), None) or next(iter(entrances or checkpoints), None)
 
 
