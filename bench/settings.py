@@ -8,3 +8,6 @@ from pathlib import Path
 from wegov.settings import *  # noqa: F403
 
 STATIC_ROOT = Path(os.environ["WEGOV_BENCH_STATIC_ROOT"])
+
+# The constant view the benchmarks compare every page with (bench/urls.py); only here.
+ROOT_URLCONF = "bench.urls"
