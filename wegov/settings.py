@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A lock or statement timeout becomes the "busy, please try again" answer (503).
+    "wegov.middleware.DatabaseBusyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -96,6 +98,23 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# No request waits long for a row lock or a slow statement (PostgreSQL only): past
+# these it gets the "busy, please try again" answer (wegov.middleware). The statement
+# timeout stays under gunicorn's 30 s worker timeout; `migrate` lifts it (docs/faults.md).
+DATABASE_LOCK_TIMEOUT_MS = env_int("DATABASE_LOCK_TIMEOUT_MS", 3000)
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 15000)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(
+        filter(
+            None,
+            [
+                _options.get("options", ""),
+                f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}",
+                f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+            ],
+        )
+    )
 
 # Cache: shared between gunicorn nodes in production (REDIS_URL).
 REDIS_URL = env_str("REDIS_URL")
