@@ -118,8 +118,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 # Cache: shared between gunicorn nodes in production (REDIS_URL).
 REDIS_URL = env_str("REDIS_URL")
+# With Redis down, each cache call gives up after REDIS_TIMEOUT seconds and the cache
+# acts empty (wegov.cache): sessions come from the database, throttles allow.
+REDIS_TIMEOUT = float(env_int("REDIS_TIMEOUT_MS", 500)) / 1000
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "wegov.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+        }
+    }
     # Sessions read from the shared cache, written through to the database: one
     # query less on every logged-in request (the desk's scanner above all).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
