@@ -39,7 +39,11 @@ def test_postgresql_connections_get_the_timeouts_from_the_environment():
 
 
 def test_postgresql_timeouts_default_to_3_and_15_seconds():
-    options = database_options(DATABASE_URL="postgres://wegov@db.example.org/wegov")
+    options = database_options(
+        DATABASE_URL="postgres://wegov@db.example.org/wegov",
+        DATABASE_LOCK_TIMEOUT_MS="",  # unset (whatever the environment running the tests says)
+        DATABASE_STATEMENT_TIMEOUT_MS="",
+    )
 
     assert options == {"options": "-c lock_timeout=3000 -c statement_timeout=15000"}
 
