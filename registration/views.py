@@ -11,6 +11,7 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -343,12 +344,12 @@ def _held(registration: Registration) -> dict[int, str]:
 
 def remember_address(response: HttpResponse, cookie: str, email: str) -> HttpResponse:
     """Keep the address for the "check your e-mail" page that follows: signed (not
-    changeable by the browser), for 15 minutes, sent back only to the registration
-    pages of this language, never readable by scripts."""
-    response.set_signed_cookie(
+    changeable by the browser) and base64-encoded (an address may hold Hangul, a
+    cookie only ASCII), for 15 minutes, sent back only to the registration pages of
+    this language, never readable by scripts."""
+    response.set_cookie(
         cookie,
-        email,
-        salt=f"{ADDRESS_COOKIE_SALT}.{cookie}",
+        signing.dumps(email, salt=f"{ADDRESS_COOKIE_SALT}.{cookie}"),
         max_age=ADDRESS_COOKIE_MAX_AGE,
         path=reverse("registration:start"),
         secure=settings.SESSION_COOKIE_SECURE,
@@ -360,9 +361,13 @@ def remember_address(response: HttpResponse, cookie: str, email: str) -> HttpRes
 
 def remembered_address(request, cookie: str) -> str:
     """The address remember_address() kept, or "" (none, expired or tampered with)."""
-    return request.get_signed_cookie(
-        cookie, default="", salt=f"{ADDRESS_COOKIE_SALT}.{cookie}", max_age=ADDRESS_COOKIE_MAX_AGE
-    )
+    try:
+        email = signing.loads(
+            request.COOKIES.get(cookie, ""), salt=f"{ADDRESS_COOKIE_SALT}.{cookie}", max_age=ADDRESS_COOKIE_MAX_AGE
+        )
+    except signing.BadSignature:  # also SignatureExpired
+        return ""
+    return email if isinstance(email, str) else ""
 
 
 def _current_event(request) -> Event:

@@ -3,6 +3,8 @@ committed shows its "check your e-mail" page. The typed address travels to that
 page in a short-lived signed cookie, not in the session, so nothing after the
 commit needs the database and no session row holds an e-mail address."""
 
+import base64
+import json
 from unittest import mock
 
 import psycopg2
@@ -35,14 +37,24 @@ def test_the_address_travels_in_a_signed_cookie_limited_to_the_registration_page
     assert cookie["path"] == f"/{lang}/register/"
     assert cookie["max-age"] == 15 * 60
     assert (cookie["httponly"], cookie["samesite"], cookie["secure"]) == (True, "Lax", secure or "")
-    assert "minjun@example.org" in cookie.value  # the person's own address, signed, not encrypted
+    value = base64.urlsafe_b64decode(cookie.value.split(":")[0] + "==")
+    assert json.loads(value) == "minjun@example.org"  # the person's own address, signed, not encrypted
     assert settings.SESSION_COOKIE_NAME not in response.cookies
     assert not StoredSession.objects.exists()
 
 
+def test_an_address_with_hangul_travels_too(client, clock, open_event):
+    response = submit(client, clock, valid_data(email="minjun@예시.kr"))
+
+    assert response.cookies[views.SENT_COOKIE].value.isascii()
+    assert "minjun@예시.kr" in text(client.get(response["Location"]))
+
+
 def test_a_tampered_address_cookie_is_ignored(client, clock, open_event):
     submit(client, clock, valid_data())
-    client.cookies[views.SENT_COOKIE] = client.cookies[views.SENT_COOKIE].value.replace("minjun", "victim")
+    signed = client.cookies[views.SENT_COOKIE].value
+    forged = base64.urlsafe_b64encode(json.dumps("victim@example.org").encode()).decode().rstrip("=")
+    client.cookies[views.SENT_COOKIE] = forged + signed[signed.index(":") :]
 
     page = client.get(url("sent"))
 
