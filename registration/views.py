@@ -9,10 +9,13 @@ keeps robots out. Every write is followed by a redirect (POST/redirect/GET).
 import functools
 import logging
 
+from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
@@ -28,9 +31,13 @@ from registration.models import BookingStatus, MailKind, Registration, Status
 
 logger = logging.getLogger(__name__)
 
-# The address typed in the last form, shown on the page that follows it.
-SENT_SESSION_KEY = "registration_sent_to"
-LOST_SESSION_KEY = "registration_lost_for"
+# The address typed in the last form, shown on the page that follows it: kept in a
+# short-lived signed cookie, not in the session, so that nothing after the commit of
+# a registration needs the database, and no session row holds an e-mail address.
+SENT_COOKIE = "wegov_sent_to"
+LOST_COOKIE = "wegov_lost_for"
+ADDRESS_COOKIE_SALT = "registration.views.address"
+ADDRESS_COOKIE_MAX_AGE = 15 * 60  # seconds
 ENDED = (Status.CANCELLED, Status.REJECTED)
 
 
@@ -101,8 +108,9 @@ def _submit(request, event: Event) -> HttpResponse:
         form.add_registration_error(err)
         return _form_page(request, event, form, stamp=stamp)
     # The same page whether the address was new or known: only the mail differs.
-    request.session[SENT_SESSION_KEY] = form.cleaned_data["email"]
-    return redirect("registration:sent")
+    # Nothing from here on touches the database (or the session): the registration
+    # is committed and its confirmation page must show even if the connection is lost.
+    return remember_address(redirect("registration:sent"), SENT_COOKIE, form.cleaned_data["email"])
 
 
 def _form_page(request, event, form, *, stamp: str, warned: str = "", too_fast: bool = False) -> HttpResponse:
@@ -124,7 +132,7 @@ def _form_page(request, event, form, *, stamp: str, warned: str = "", too_fast: 
 @require_GET
 def sent(request):
     """After submitting: "check your e-mail", identical for a new and a known address."""
-    email = request.session.get(SENT_SESSION_KEY, "")
+    email = remembered_address(request, SENT_COOKIE)
     return mark_private(render(request, "registration/sent.html", {"email": email}))
 
 
@@ -145,15 +153,14 @@ def lost(request):
         if form.is_valid():
             email = form.cleaned_data["email"]
             _send_manage_link(event=event, email=email)
-            request.session[LOST_SESSION_KEY] = email
-            return redirect("registration:lost_sent")
+            return remember_address(redirect("registration:lost_sent"), LOST_COOKIE, email)
     context = {"event": event, "form": form, "honeypot_field": antiabuse.HONEYPOT_FIELD}
     return render(request, "registration/lost.html", context)
 
 
 @require_GET
 def lost_sent(request):
-    email = request.session.get(LOST_SESSION_KEY, "")
+    email = remembered_address(request, LOST_COOKIE)
     return mark_private(render(request, "registration/lost_sent.html", {"email": email}))
 
 
@@ -333,6 +340,34 @@ def _held(registration: Registration) -> dict[int, str]:
 
 
 # Shared ---------------------------------------------------------------------------------
+
+
+def remember_address(response: HttpResponse, cookie: str, email: str) -> HttpResponse:
+    """Keep the address for the "check your e-mail" page that follows: signed (not
+    changeable by the browser) and base64-encoded (an address may hold Hangul, a
+    cookie only ASCII), for 15 minutes, sent back only to the registration pages of
+    this language, never readable by scripts."""
+    response.set_cookie(
+        cookie,
+        signing.dumps(email, salt=f"{ADDRESS_COOKIE_SALT}.{cookie}"),
+        max_age=ADDRESS_COOKIE_MAX_AGE,
+        path=reverse("registration:start"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def remembered_address(request, cookie: str) -> str:
+    """The address remember_address() kept, or "" (none, expired or tampered with)."""
+    try:
+        email = signing.loads(
+            request.COOKIES.get(cookie, ""), salt=f"{ADDRESS_COOKIE_SALT}.{cookie}", max_age=ADDRESS_COOKIE_MAX_AGE
+        )
+    except signing.BadSignature:  # also SignatureExpired
+        return ""
+    return email if isinstance(email, str) else ""
 
 
 def _current_event(request) -> Event:

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A lock or statement timeout becomes the "busy, please try again" answer (503).
+    "wegov.middleware.DatabaseBusyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -96,11 +98,37 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# No request waits long for a row lock or a slow statement (PostgreSQL only): past
+# these it gets the "busy, please try again" answer (wegov.middleware). The statement
+# timeout stays under gunicorn's 30 s worker timeout; `migrate` lifts it (docs/faults.md).
+DATABASE_LOCK_TIMEOUT_MS = env_int("DATABASE_LOCK_TIMEOUT_MS", 3000)
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 15000)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(
+        filter(
+            None,
+            [
+                _options.get("options", ""),
+                f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}",
+                f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+            ],
+        )
+    )
 
 # Cache: shared between gunicorn nodes in production (REDIS_URL).
 REDIS_URL = env_str("REDIS_URL")
+# With Redis down, each cache call gives up after REDIS_TIMEOUT seconds and the cache
+# acts empty (wegov.cache): sessions come from the database, throttles allow.
+REDIS_TIMEOUT = float(env_int("REDIS_TIMEOUT_MS", 500)) / 1000
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "wegov.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+        }
+    }
     # Sessions read from the shared cache, written through to the database: one
     # query less on every logged-in request (the desk's scanner above all).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

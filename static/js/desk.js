@@ -628,14 +628,17 @@
     this.matchesStatus.textContent = this.text.searching;
     return this.get(this.config.urls.search, { q: text, checkpoint: this.config.checkpoint })
       .then(function (response) {
-        return response.ok ? readJson(response) : null;
+        return readJson(response).then(function (data) {
+          return response.ok ? data : { failed: true, error: data && data.error };
+        });
       })
       .then(function (data) {
         if (seq !== desk.searchSeq) {
           return 0; // a newer search is under way
         }
-        if (!data) {
-          desk.matchesStatus.textContent = desk.text.serverError;
+        if (!data || data.failed) {
+          // The server's own words when it gave some ("busy, try again"), in the page's language.
+          desk.matchesStatus.textContent = (data && data.error) || desk.text.serverError;
           return 0;
         }
         desk.showMatches(data, selectFirst);
