@@ -304,7 +304,8 @@ class BookingAdmin(admin.ModelAdmin):
 
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
-    """The outbox: what was sent, what waits for a retry and why, what gave up."""
+    """The outbox: what was sent, what waits for a retry and why, what gave up,
+    and what may or may not have arrived ("unknown": see registration.outbox)."""
 
     list_display = (
         "created_at",
@@ -333,12 +334,15 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "last_error",
         "created_at",
+        "claimed_at",
         "sent_at",
     )
     readonly_fields = fields
 
     @admin.display(description=_("last error"))
     def error(self, obj: OutgoingMail) -> str:
+        if obj.status == MailStatus.UNKNOWN:
+            return _("Its sender stopped while handing it over: check whether it arrived before Retry now.")
         return Truncator(obj.last_error).chars(80) if obj.last_error else ""
 
     def has_add_permission(self, request):
@@ -349,7 +353,9 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retry now"), permissions=["change"])
     def retry_now(self, request, queryset):
-        unsent = queryset.exclude(status=MailStatus.SENT)
+        # Never a sent mail, nor one a sender is handing over right now; an
+        # "unknown" one only after the organiser has checked it did not arrive.
+        unsent = queryset.filter(status__in=(MailStatus.QUEUED, MailStatus.FAILED, MailStatus.UNKNOWN))
         # A fresh round of attempts; the last error stays until the next one.
         count = unsent.update(status=MailStatus.QUEUED, next_attempt_at=timezone.now(), attempts=0)
         self.message_user(

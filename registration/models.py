@@ -200,9 +200,15 @@ def latest_news_choice() -> Subquery:
 
 
 class MailStatus(models.TextChoices):
+    """queued -> sending -> sent; sending -> queued again (the mail server refused
+    it: retried later) or failed (out of attempts); sending -> unknown (the sender
+    stopped mid-send: never resent automatically, see registration.outbox)."""
+
     QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    UNKNOWN = "unknown", _("Unknown: may have been sent")
 
 
 class MailKind(models.TextChoices):
@@ -222,7 +228,8 @@ class OutgoingMail(models.Model):
     """A durable outbox row. Written in the same transaction as the change that
     causes it; sent after the commit, and retried with back-off by the worker
     (`manage.py send_outbox`) until it goes out or runs out of attempts.
-    The message is rendered when sent, from the registration as it is then."""
+    The message is rendered when sent, from the registration as it is then.
+    `claimed_at` is when a sender last marked it "sending" (registration.outbox)."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=MailKind)
     registration = models.ForeignKey(
@@ -235,6 +242,7 @@ class OutgoingMail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
     created_at = models.DateTimeField(_("queued at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

@@ -242,6 +242,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_SEND_ON_COMMIT = env_bool("OUTBOX_SEND_ON_COMMIT", True)
 # ... in a background thread, so a slow mail server never holds up a page.
 OUTBOX_SEND_IN_THREAD = env_bool("OUTBOX_SEND_IN_THREAD", not TESTING)
+# ... at most this many such threads per process at once (none holds a database
+# connection while the mail server is talked to); more mail waits for the worker.
+OUTBOX_SEND_THREADS = env_int("OUTBOX_SEND_THREADS", 4)
 
 # The public address of the site, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

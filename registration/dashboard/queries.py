@@ -193,12 +193,13 @@ class OutboxHealth:
     sent: int
     stuck: int  # queued for longer than MAIL_STUCK_AFTER
     oldest_queued_at: datetime | None
+    unknown: int = 0  # abandoned while being sent: an organiser checks
 
     stuck_minutes: int = int(MAIL_STUCK_AFTER.total_seconds() // 60)
 
     @property
     def healthy(self) -> bool:
-        return not self.failed and not self.stuck
+        return not self.failed and not self.stuck and not self.unknown
 
 
 def outbox_health(now: datetime) -> OutboxHealth:
@@ -208,6 +209,7 @@ def outbox_health(now: datetime) -> OutboxHealth:
         queued=Count("pk", filter=queued),
         failed=Count("pk", filter=Q(status=MailStatus.FAILED)),
         sent=Count("pk", filter=Q(status=MailStatus.SENT)),
+        unknown=Count("pk", filter=Q(status=MailStatus.UNKNOWN)),
         stuck=Count("pk", filter=queued & Q(created_at__lt=now - MAIL_STUCK_AFTER)),
         oldest_queued_at=Min("created_at", filter=queued),
     )

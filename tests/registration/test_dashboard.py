@@ -316,6 +316,18 @@ def test_an_empty_outbox_is_healthy(organiser_client, event):
     assert "The outbox is healthy" in response.content.decode()
 
 
+def test_a_mail_of_unknown_fate_makes_the_outbox_unhealthy(organiser_client, event):
+    OutgoingMail.objects.create(kind=MailKind.CONFIRMATION, to_email="a@example.org", status=MailStatus.UNKNOWN)
+
+    response = organiser_client.get(url())
+
+    outbox = response.context["dashboard"].outbox
+    assert (outbox.unknown, outbox.failed, outbox.healthy) == (1, 0, False)
+    html = response.content.decode()
+    assert 'href="/en/admin/registration/outgoingmail/?status__exact=unknown"' in html
+    assert "1 e-mail may or may not have arrived" in html
+
+
 # Markup -------------------------------------------------------------------------------------
 
 

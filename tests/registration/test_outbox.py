@@ -31,6 +31,14 @@ class MailServerDown(BaseEmailBackend):
         raise ConnectionRefusedError(111, "Connection refused")
 
 
+class ProcessDiesMidSend(BaseEmailBackend):
+    """The process is killed while the mail server has the message: nothing
+    after this line runs (SystemExit is what SIGTERM's default handler raises)."""
+
+    def send_messages(self, messages):
+        raise SystemExit(143)
+
+
 class SlowRecordingBackend(BaseEmailBackend):
     """Takes a moment per message and records every recipient it sent to."""
 
@@ -229,7 +237,7 @@ def test_two_workers_never_send_the_same_mail_twice(requires_postgres, settings)
     def worker():
         try:
             start.wait()
-            results.append(outbox.deliver_due(limit=3))
+            results.append(outbox.deliver_due())
         except Exception as exc:  # reported below, not lost in the thread
             errors.append(exc)
         finally:
@@ -246,3 +254,55 @@ def test_two_workers_never_send_the_same_mail_twice(requires_postgres, settings)
     assert sum(sent for sent, _failed in results) == len(addresses)
     assert all(sent > 0 for sent, _failed in results)  # both workers took a share
     assert set(OutgoingMail.objects.values_list("status", "attempts")) == {(MailStatus.SENT, 1)}
+
+
+# At most once ---------------------------------------------------------------------------
+
+
+def test_a_mail_abandoned_mid_send_is_never_resent_by_itself(event, settings, time_machine, mailoutbox, admin_client):
+    settings.OUTBOX_SEND_ON_COMMIT = False
+    time_machine.move_to(T0, tick=False)
+    registration = register(event, email="ana@example.org")
+    use_backend(settings, ProcessDiesMidSend)
+    with pytest.raises(SystemExit):
+        outbox.deliver_due()
+    mail = confirmation_of(registration)
+    assert (mail.status, mail.attempts, mail.claimed_at) == (MailStatus.SENDING, 1, T0)
+
+    use_backend(settings, LocmemBackend)  # a new worker starts
+    time_machine.move_to(T0 + outbox.LEASE - timedelta(seconds=1), tick=False)
+    assert outbox.deliver_due() == (0, 0)  # perhaps still being sent: left alone
+    assert confirmation_of(registration).status == MailStatus.SENDING
+    time_machine.move_to(T0 + outbox.LEASE + timedelta(seconds=1), tick=False)
+    assert outbox.deliver_due() == (0, 0)
+    time_machine.move_to(T0 + timedelta(days=3), tick=False)
+    assert outbox.deliver_due() == (0, 0)
+
+    mail.refresh_from_db()
+    assert (mail.status, mail.sent_at) == (MailStatus.UNKNOWN, None)
+    assert mail.last_error == outbox.ABANDONED
+    assert mailoutbox == []
+    changelist = admin_client.get("/en/admin/registration/outgoingmail/?status__exact=unknown")
+    assert "check whether it arrived before Retry now" in changelist.content.decode()
+
+    # The organiser asked: it never arrived.
+    admin_client.post(
+        "/en/admin/registration/outgoingmail/",
+        {"action": "retry_now", "_selected_action": [mail.pk]},
+    )
+    assert outbox.deliver_due() == (1, 0)
+    assert [m.to for m in mailoutbox] == [["ana@example.org"]]
+    assert confirmation_of(registration).status == MailStatus.SENT
+
+
+def test_retry_now_leaves_a_mail_that_is_being_sent_alone(event, settings, admin_client):
+    settings.OUTBOX_SEND_ON_COMMIT = False
+    registration = register(event, email="ana@example.org")
+    OutgoingMail.objects.update(status=MailStatus.SENDING, claimed_at=timezone.now())
+
+    admin_client.post(
+        "/en/admin/registration/outgoingmail/",
+        {"action": "retry_now", "_selected_action": [confirmation_of(registration).pk]},
+    )
+
+    assert confirmation_of(registration).status == MailStatus.SENDING

@@ -6,7 +6,8 @@ from registration.retention import destroy_expired
 class Command(BaseCommand):
     help = (
         "Destroy personal data whose retention period has ended (three months after the event; "
-        "news subscribers' name and e-mail at most two years). Run daily, e.g. from cron."
+        "news subscribers' name and e-mail at most two years), with its copies in sessions, the admin "
+        "log and the outbox, and delete expired sessions (as clearsessions does). Run daily, e.g. from cron."
     )
 
     def add_arguments(self, parser):
@@ -19,3 +20,8 @@ class Command(BaseCommand):
             f"{verb} {result.anonymised} registration(s); "
             f"{result.kept_for_news} keep only name and e-mail for the news they agreed to."
         )
+        if not dry_run:
+            self.stdout.write(
+                f"Sessions deleted (expired, or holding purged data): {result.sessions_deleted}; "
+                f"admin log entries scrubbed: {result.log_entries_scrubbed}."
+            )

@@ -5,14 +5,18 @@
 
 Stops cleanly on Ctrl-C or SIGTERM, after the pass in progress. Any number of
 workers may run at once: each claims rows with SELECT ... FOR UPDATE SKIP LOCKED.
+A database that goes away (restart, fail-over, a killed connection) never ends
+the loop: the pass is logged, broken connections are closed, and the next pass
+reconnects. How one mail is claimed, sent and recorded: registration.outbox.
 """
 
 import logging
 import signal
 import threading
 
+from django import db
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, connections
+from django.db import connections
 from django.utils import timezone
 
 from registration import outbox
@@ -51,13 +55,15 @@ class Command(BaseCommand):
         self.stdout.write("Outbox worker stopped.")
 
     def run_pass(self) -> tuple[int, int]:
-        """One pass over the due mail. A database that has gone away is logged
-        and tried again next pass rather than ending the worker."""
-        _refresh_connections()
+        """One pass over the due mail. A database error (DatabaseError, or the
+        InterfaceError of a connection that was closed under it) is logged and
+        the pass tried again next time rather than ending the worker; mail sent
+        before the error is already recorded as sent."""
         try:
+            _refresh_connections()
             return outbox.deliver_due()
-        except DatabaseError:
-            logger.exception("Outbox pass failed; trying again next pass.")
+        except db.Error:
+            logger.exception("Outbox pass failed on a database error; trying again next pass.")
             return 0, 0
         finally:
             _refresh_connections()
@@ -78,4 +84,7 @@ def _refresh_connections() -> None:
     atomic block, as in a test: closing there would break the transaction.)"""
     for connection in connections.all(initialized_only=True):
         if not connection.in_atomic_block:
-            connection.close_if_unusable_or_obsolete()
+            try:
+                connection.close_if_unusable_or_obsolete()
+            except db.Error:
+                connection.close()
