@@ -132,6 +132,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "desk/locked_out.html"
 AXES_VERBOSE = False  # no banner on every manage.py command; failures and lockouts are still logged
+# The client's address as the registration throttles see it: behind the proxy
+# (BEHIND_PROXY) the X-Forwarded-For hop the proxy appended, not the proxy's own.
+AXES_CLIENT_IP_CALLABLE = "wegov.clientip.client_ip"
 
 # Languages and time
 LANGUAGE_CODE = "ko"
