@@ -24,7 +24,9 @@ def test_healthz_is_ok_when_database_and_cache_work(client, db):
 
 
 def test_healthz_says_the_cache_is_down_when_redis_is_unreachable(client, db, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED_PORT_REDIS}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED_PORT_REDIS}
+    }
     started = time.monotonic()
 
     response = client.get("/healthz")

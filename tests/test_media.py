@@ -30,7 +30,9 @@ def stored_image(folder: str, image_format: str) -> tuple[str, bytes]:
     ("folder", "image_format", "content_type"),
     [("speakers", "JPEG", "image/jpeg"), ("logos", "PNG", "image/png")],
 )
-def test_an_uploaded_image_is_served_with_its_type_and_a_long_cache(client, settings, folder, image_format, content_type):
+def test_an_uploaded_image_is_served_with_its_type_and_a_long_cache(
+    client, settings, folder, image_format, content_type
+):
     settings.DEBUG = False
     name, content = stored_image(folder, image_format)
 
