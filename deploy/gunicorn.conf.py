@@ -46,13 +46,14 @@ max_requests = 1000
 max_requests_jitter = 100
 
 # The heartbeat file in memory, not on a disk that may stall.
-if os.path.isdir("/dev/shm"):
-    worker_tmp_dir = "/dev/shm"
+if os.path.isdir("/dev/shm"):  # noqa: S108 - gunicorn's own advice; each file is made private
+    worker_tmp_dir = "/dev/shm"  # noqa: S108
 
 # Access log on standard output: address, request, status, bytes and the time taken (µs).
 accesslog = "-"
 errorlog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(D)sus "%(a)s"'
+# Behind a proxy the address is the proxy's; the client is the last X-Forwarded-For hop.
+access_log_format = '%(h)s [%({x-forwarded-for}i)s] "%(r)s" %(s)s %(B)s %(D)sus "%(a)s"'
 
 # Stopped by its pid (make stop, systemd), not through gunicorn's control socket, whose
 # default path (~/.gunicorn/gunicorn.ctl) would be shared by every server of the user.

@@ -116,7 +116,9 @@ def ensure_database(url: str) -> None:
 
 # Preparing ---------------------------------------------------------------------------------
 
-HAS_EVENT = "import django, sys; django.setup(); from events.models import Event; sys.exit(0 if Event.objects.exists() else 3)"
+HAS_EVENT = (
+    "import django, sys; django.setup(); from events.models import Event; sys.exit(0 if Event.objects.exists() else 3)"
+)
 
 
 def manage(env: dict, *args: str) -> None:
@@ -218,7 +220,7 @@ def wait_until_healthy(env: dict, supervisor: Supervisor, seconds: float = 60) -
         if any(child.poll() is not None for child in supervisor.children.values()):
             return
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own server
+            with urllib.request.urlopen(url, timeout=5) as response:  # our own server
                 say(f"{url}: {response.read().decode()}")
                 return
         except urllib.error.HTTPError as error:  # 503: up, but the database or the cache is not
@@ -236,8 +238,9 @@ def serve() -> int:
     if not env.get("SECRET_KEY"):
         env["SECRET_KEY"] = secret_key()
     say(
-        f"DEBUG=false, DATABASE_URL={_without_password(env['DATABASE_URL'])}, REDIS_URL={env['REDIS_URL'] or '(none)'}, "
-        f"ALLOWED_HOSTS={env['ALLOWED_HOSTS']}, SECURE_COOKIES={env['SECURE_COOKIES']}"
+        f"DEBUG=false, DATABASE_URL={_without_password(env['DATABASE_URL'])}, "
+        f"REDIS_URL={env['REDIS_URL'] or '(none)'}, ALLOWED_HOSTS={env['ALLOWED_HOSTS']}, "
+        f"SECURE_COOKIES={env['SECURE_COOKIES']}"
     )
     prepare(env)
 
