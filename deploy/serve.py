@@ -13,6 +13,7 @@ status is 1. Process ids are kept in run/ (git-ignored): serve.pid (this supervi
 gunicorn.pid and outbox.pid.
 """
 
+import contextlib
 import os
 import secrets
 import signal
@@ -201,6 +202,9 @@ class Supervisor:
             if child.poll() is None:
                 say(f"stopping {name} (pid {child.pid})")
                 child.terminate()
+            else:  # gone: whatever it left behind in its session (gunicorn's workers) goes too
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(child.pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_WAIT
         for name, child in self.children.items():
             try:

@@ -104,3 +104,11 @@ def test_healthz_says_what_is_down_with_production_settings(variables, expected)
 
     assert (got["status"], got["body"]) == (503, expected)
     assert got["seconds"] < 2
+
+
+def test_healthz_answers_plain_http_when_https_is_enforced(client, db, settings):
+    """The load balancer checks each node over plain HTTP; everything else is redirected."""
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/en/").status_code == 301
