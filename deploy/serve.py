@@ -161,21 +161,24 @@ def running_pid(name: str, marker: str) -> int | None:
 PROCESSES = {"serve": "deploy/serve.py", "gunicorn": "gunicorn", "outbox": "send_outbox"}
 
 
+COMMANDS = {
+    "gunicorn": [GUNICORN, "-c", str(GUNICORN_CONFIG), "wegov.wsgi"],
+    "outbox": [PYTHON, "manage.py", "send_outbox"],
+}
+
+
 class Supervisor:
     """gunicorn and the outbox worker, each in its own session (so Ctrl-C reaches only
     this process, which stops both gracefully with SIGTERM)."""
 
-    def __init__(self, env: dict):
+    def __init__(self, env: dict, commands: dict[str, list[str]] | None = None):
         self.env = env
+        self.commands = commands or COMMANDS
         self.children: dict[str, subprocess.Popen] = {}
         self.stopping = False
 
     def start(self) -> None:
-        commands = {
-            "gunicorn": [GUNICORN, "-c", str(GUNICORN_CONFIG), "wegov.wsgi"],
-            "outbox": [PYTHON, "manage.py", "send_outbox"],
-        }
-        for name, command in commands.items():
+        for name, command in self.commands.items():
             child = subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True)  # noqa: S603
             self.children[name] = child
             pid_file(name).write_text(f"{child.pid}\n")

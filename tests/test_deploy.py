@@ -276,3 +276,53 @@ def test_gunicorn_with_debug_off_answers_health_and_serves_images(tmp_path):
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=40)
         server.stderr.close()
+
+
+# make serve's supervisor and make stop ----------------------------------------------------------
+
+SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
+
+
+@pytest.fixture
+def serve(tmp_path):
+    module = load_serve()
+    module.RUN = tmp_path / "run"
+    module.RUN.mkdir()
+    return module
+
+
+def test_stopping_the_supervisor_stops_both_processes_and_removes_their_pid_files(serve):
+    supervisor = serve.Supervisor(os.environ.copy(), {"gunicorn": SLEEPER, "outbox": SLEEPER})
+    supervisor.start()
+    pids = {name: int(serve.pid_file(name).read_text()) for name in ("gunicorn", "outbox")}
+
+    supervisor.request_stop()  # what Ctrl-C, SIGTERM and `make stop` do
+    status = supervisor.wait()
+
+    assert status == 0
+    assert pids == {name: child.pid for name, child in supervisor.children.items()}
+    assert [child.returncode for child in supervisor.children.values()] == [-signal.SIGTERM, -signal.SIGTERM]
+    assert list(serve.RUN.iterdir()) == []
+
+
+def test_when_one_process_ends_by_itself_the_other_is_stopped_too(serve):
+    quitter = [sys.executable, "-c", "raise SystemExit(3)"]
+    supervisor = serve.Supervisor(os.environ.copy(), {"gunicorn": quitter, "outbox": SLEEPER})
+    supervisor.start()
+
+    status = supervisor.wait()
+
+    assert status == 1
+    assert [child.returncode for child in supervisor.children.values()] == [3, -signal.SIGTERM]
+
+
+def test_a_pid_file_naming_another_program_is_never_signalled(serve):
+    serve.pid_file("serve").write_text(f"{os.getpid()}\n")  # this test process: not deploy/serve.py
+
+    assert serve.running_pid("serve", "deploy/serve.py") is None
+    assert serve.running_pid("serve", "python") == os.getpid()
+
+
+def test_make_stop_with_nothing_running_says_so(serve, capsys):
+    assert serve.stop() == 0
+    assert "nothing to stop: make serve is not running" in capsys.readouterr().out
