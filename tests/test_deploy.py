@@ -24,8 +24,10 @@ BASE_DIR = Path(settings.BASE_DIR)
 ENV_EXAMPLE = BASE_DIR / ".env.example"
 GUNICORN_CONFIG = BASE_DIR / "deploy" / "gunicorn.conf.py"
 SERVE = BASE_DIR / "deploy" / "serve.py"
-# What the settings, gunicorn's configuration and serve.py read; a subprocess starts with none of them.
+# What the settings, gunicorn's configuration and serve.py read; a subprocess starts with none of
+# them (nor with the e2e tests' DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly warns about).
 DEPLOY_VARIABLES = SETTINGS_VARIABLES | {
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
     "HOST",
