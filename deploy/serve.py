@@ -123,7 +123,9 @@ HAS_EVENT = (
 
 
 def manage(env: dict, *args: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise SystemExit(f"serve: `manage.py {' '.join(args)}` failed (exit status {result.returncode}); see above")
 
 
 def prepare(env: dict) -> None:
@@ -246,16 +248,15 @@ def serve() -> int:
         env["SECRET_KEY"] = secret_key()
     say(
         f"DEBUG=false, DATABASE_URL={_without_password(env['DATABASE_URL'])}, "
-        f"REDIS_URL={env['REDIS_URL'] or '(none)'}, ALLOWED_HOSTS={env['ALLOWED_HOSTS']}, "
+        f"REDIS_URL={_without_password(env['REDIS_URL']) or '(none)'}, ALLOWED_HOSTS={env['ALLOWED_HOSTS']}, "
         f"SECURE_COOKIES={env['SECURE_COOKIES']}"
     )
-    prepare(env)
-
+    pid_file("serve").write_text(f"{os.getpid()}\n")  # `make stop` during the preparation ends it too
     supervisor = Supervisor(env)
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, supervisor.request_stop)
-    pid_file("serve").write_text(f"{os.getpid()}\n")
     try:
+        prepare(env)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, supervisor.request_stop)
         supervisor.start()
         wait_until_healthy(env, supervisor)
         if not supervisor.stopping:
