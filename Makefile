@@ -72,7 +72,8 @@ DESK_REHEARSAL_DAY ?= 2010-09-07
 run: install compilemessages migrate summit demo-accounts frontend fonts
 	WEGOV_DESK_REHEARSAL_DAY=$(DESK_REHEARSAL_DAY) $(MANAGE) runserver $(HOST):$(PORT)
 
-test: install compilemessages
+# frontend: the camera test needs the desk's QR decoder (jsQR from npm).
+test: install compilemessages frontend
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install
@@ -92,7 +93,7 @@ clean:
 
 # The end-to-end browser tests alone; they fail (not skip) without /usr/bin/chromium.
 .PHONY: e2e
-e2e: install compilemessages
+e2e: install compilemessages frontend
 	WEGOV_E2E=required $(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
 # The outbox worker: sends queued e-mail and retries what failed (Ctrl-C stops it).
@@ -128,3 +129,16 @@ node_modules: package.json package-lock.json
 .PHONY: bench
 bench: install
 	$(PY) bench/checkin.py $(BENCH_ARGS)
+
+# Production on this machine (docs/deploy.md): DEBUG=false whatever the environment says;
+# migrate, collectstatic, the summit if the database has no event, then gunicorn
+# (deploy/gunicorn.conf.py) and the outbox worker in the foreground. Ctrl-C here, or
+# `make stop` in another shell, stops both. Reads DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432/wegov, created if missing), REDIS_URL, SECRET_KEY
+# (generated into run/secret-key when unset), ALLOWED_HOSTS, HOST, PORT and .env.example's others.
+.PHONY: serve stop
+serve: install compilemessages frontend
+	$(PY) deploy/serve.py
+
+stop:
+	@$(if $(wildcard $(PY)),$(PY),python3) deploy/serve.py stop

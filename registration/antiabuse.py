@@ -25,6 +25,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.signing import BadSignature, SignatureExpired, Signer, TimestampSigner
 
+from wegov.clientip import client_ip
+
 HONEYPOT_FIELD = "website"
 STAMP_FIELD = "form_stamp"
 WARNED_FIELD = "form_warned"
@@ -153,21 +155,13 @@ def throttle_limits(scope: str) -> tuple[int, int]:
 
 
 def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or behind a trusted reverse proxy
-    (settings.BEHIND_PROXY) the last X-Forwarded-For hop, the one our proxy
-    added (earlier hops are whatever the client sent). IPv6 clients count per
-    /64, the block one subscriber usually gets."""
-    address = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "BEHIND_PROXY", False):
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if hops:
-            address = hops[-1]
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
+    """The key a throttle counts a client under: its address (wegov.clientip, the
+    same rule as the log-in throttle's), with IPv6 clients counted per /64, the
+    block one subscriber usually gets."""
+    address = client_ip(request)
+    if address is None:
         return "unknown"
+    ip = ipaddress.ip_address(address)
     if ip.version == 6:
-        if ip.ipv4_mapped:
-            return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)

@@ -160,6 +160,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "desk/locked_out.html"
 AXES_VERBOSE = False  # no banner on every manage.py command; failures and lockouts are still logged
+# The client's address as the registration throttles see it: behind the proxy
+# (BEHIND_PROXY) the X-Forwarded-For hop the proxy appended, not the proxy's own.
+AXES_CLIENT_IP_CALLABLE = "wegov.clientip.client_ip"
 
 # Languages and time
 LANGUAGE_CODE = "ko"
@@ -256,11 +259,18 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not TESTING)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The load balancer's health check may speak plain HTTP to each node.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Behind a reverse proxy: trust its X-Forwarded-Proto and (for throttles) the last X-Forwarded-For hop.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# HSTS: off unless set. Production behind TLS sets a year with subdomains and preload
+# (.env.example; `manage.py check --deploy` asks for all three). Preloading is hard to
+# undo: every subdomain must then serve HTTPS.
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 # A desk rehearsal: the check-in desk acts as if today were this day (real time of
 # day, in the event's time zone). Empty on the live site; `make run` sets 2010-09-07.

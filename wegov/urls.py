@@ -3,9 +3,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
-from django.views.static import serve
 
-from wegov import views
+from wegov import media, views
 
 admin.site.site_header = "WeGO"
 admin.site.site_title = "WeGO"
@@ -25,8 +24,9 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-if settings.DEBUG or settings.TESTING:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# Uploaded images, in development and production alike (wegov/media.py); a proxy
+# in front may serve MEDIA_ROOT itself instead (docs/deploy.md).
+urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_media, name="media")]
 
 handler404 = "wegov.views.page_not_found"
 handler500 = "wegov.views.server_error"
