@@ -68,14 +68,9 @@ def blank_form(build_form) -> BlankForm | None:
     """The current event and a blank form's rendered fields, from the cache when
     fresh; None without a current event. `build_form(event, sessions)` makes
     the form when the fields must be rendered."""
-    key = f"registration:form:{get_language()}:{release()}"
-    found = cache.get_many([VERSION_KEY, key])
-    version, entry = found.get(VERSION_KEY), found.get(key)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
+    key, version, entry = _lookup()
     now = time.time()
-    if entry is not None and entry["version"] == version and now - entry["checked"] < MAX_AGE:
+    if _fresh(entry, version, now):
         return BlankForm(entry["event"], entry["html"])
     event = get_current_event()
     if event is None:
@@ -88,6 +83,32 @@ def blank_form(build_form) -> BlankForm | None:
         html = render_to_string(TEMPLATE, {"form": build_form(event, sessions)})
     cache.set(key, {"version": version, "checked": now, "state": state, "event": event, "html": html}, TIMEOUT)
     return BlankForm(event, html)
+
+
+def current_event() -> Event | None:
+    """The current event as the shared form has it when fresh (as an organiser
+    last saved it; its counters at most MAX_AGE seconds old), else from the
+    database. For the form's POST: whether registration is open is decided on
+    its opening and closing times, the place under the event's row lock."""
+    _key, version, entry = _lookup()
+    return entry["event"] if _fresh(entry, version, time.time()) else get_current_event()
+
+
+def _lookup() -> tuple[str, str, dict | None]:
+    """The entry's key, the content version and the entry (one round trip)."""
+    key = f"registration:form:{get_language()}:{release()}"
+    found = cache.get_many([VERSION_KEY, key])
+    version, entry = found.get(VERSION_KEY), found.get(key)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return key, version, entry
+
+
+def _fresh(entry: dict | None, version: str | None, now: float) -> bool:
+    if entry is None or version is None:
+        return False
+    return entry["version"] == version and now - entry["checked"] < MAX_AGE
 
 
 def shown_state(event: Event, sessions: list[Session]) -> tuple:

@@ -64,7 +64,9 @@ def start(request):
     """The registration form while registration is open; otherwise when it opens or closed."""
     if request.method == "GET":
         return _blank_form_page(request)
-    event = _current_event(request)
+    event = request._current_event = formcache.current_event()  # the context processor reuses it
+    if event is None:
+        raise Http404
     if not event.registration_is_open():
         return _closed(request, event, status=403)
     return _submit(request, event)

@@ -187,3 +187,16 @@ def test_without_a_shared_cache_the_form_still_works(client, clock, workshops, s
 
     assert "U-City" in text(response)
     assert response.context["stamp"]
+
+
+def test_a_post_after_the_organiser_closed_registration_is_refused_at_once(client, clock, open_event, on_commit):
+    stamp = open_form(client)  # the shared form now holds the event as it was
+    with on_commit():
+        event = Event.objects.get(pk=open_event.pk)
+        event.registration_closes_at = timezone.now()
+        event.save()
+
+    response = submit(client, clock, valid_data(), stamp=stamp, wait=0)
+
+    assert response.status_code == 403
+    assert "registration/closed.html" in [t.name for t in response.templates]
