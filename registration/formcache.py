@@ -94,6 +94,16 @@ def current_event() -> Event | None:
     return entry["event"] if _fresh(entry, version, time.time()) else get_current_event()
 
 
+def content_version() -> str:
+    """The current content version (a new one after every organiser's edit of an
+    event, session or room), for other caches of what those rows say."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version or ""
+
+
 def _lookup() -> tuple[str, str, dict | None]:
     """The entry's key, the content version and the entry (one round trip)."""
     key = f"registration:form:{get_language()}:{release()}"
