@@ -463,6 +463,49 @@ def run_scans(config: dict, lang: str, usernames: list, tickets: list, *, burst:
     }
 
 
+def get_job(job: dict, barrier, results) -> None:
+    """GET one path in a loop for `seconds` with `threads` threads (the ceiling for the
+    loads the Python generator drives: the same client cost per request)."""
+    try:
+        barrier.wait(120)
+        deadline = time.time() + job["seconds"]
+        samples, lock = [], threading.Lock()
+
+        def loop(i):
+            visitor = Visitor(job["port"], i)
+            while time.time() < deadline:
+                t0 = time.perf_counter()
+                try:
+                    status, _, _ = visitor.request("GET", job["path"])
+                    error = "" if status == 200 else f"HTTP {status}"
+                except OSError as exc:
+                    error = f"{type(exc).__name__}: {exc}"
+                with lock:
+                    samples.append({"ms": (time.perf_counter() - t0) * 1000, "error": error, "done": time.time()})
+
+        started = time.time()
+        threads(job["threads"], loop)
+        results.put({"started": started, "samples": samples})
+    except Exception as exc:
+        barrier.abort()
+        results.put({"fatal": f"{type(exc).__name__}: {exc}"})
+
+
+def py_rate(port: int, path: str, seconds: float, clients: int) -> dict:
+    processes = 4
+    job = {"port": port, "path": path, "seconds": seconds, "threads": max(1, clients // processes)}
+    collected = in_processes(get_job, [job] * processes)
+    started = min(c["started"] for c in collected)
+    samples = [s for c in collected for s in c["samples"]]
+    elapsed = max(s["done"] for s in samples) - started
+    return {
+        "rate": len(samples) / elapsed,
+        "p50": statistics.median(s["ms"] for s in samples),
+        "p99": percentile([s["ms"] for s in samples], 99),
+        "errors": sum(1 for s in samples if s["error"]),
+    }
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -499,8 +542,12 @@ def measure(args, config: dict, world: dict, tickets: list, env: dict) -> dict:
         batch = tickets[cursor["ticket"] : cursor["ticket"] + args.scans]
         cursor["ticket"] += args.scans
         row["scan"] = run_scans(config, lang, usernames, batch, burst=False, tag="scan")
-        for name in ("form_en", "form_ko", "post", "scan"):
+        row["py_ceiling"] = py_rate(port, "/bench/ceiling", args.seconds, args.clients)
+        for name in ("form_en", "form_ko"):  # wrk against wrk
             row[name]["ratio"] = row[name]["rate"] / row["ceiling"]["rate"]
+        for name in ("post", "scan"):  # the Python load generator against itself
+            row[name]["ratio"] = row[name]["rate"] / row["py_ceiling"]["rate"]
+            row[name]["ratio_wrk"] = row[name]["rate"] / row["ceiling"]["rate"]
         say(
             "  ceiling {:.0f}/s; form en {:.1%}, ko {:.1%}; POST {:.1%}; scan {:.1%}".format(
                 row["ceiling"]["rate"], *(row[n]["ratio"] for n in ("form_en", "form_ko", "post", "scan"))
@@ -569,7 +616,7 @@ def judge(report: dict, args) -> list[dict]:
     for name, target in TARGETS.items():
         ratios = [row[name]["ratio"] for row in report["rounds"]]
         verdict("target", f"{name} ≥ {target:.0%} of the ceiling", statistics.median(ratios) >= target, ratios)
-    errors = sum(row[n]["errors"] for row in report["rounds"] for n in ("post", "scan"))
+    errors = sum(row[n]["errors"] for row in report["rounds"] for n in ("post", "scan", "py_ceiling"))
     gets = ("form_en", "form_ko")
     errors += sum(row[n]["errors"] + row[n]["socket_errors"] for row in report["rounds"] for n in gets)
     verdict("correct", "no error in the rounds", errors == 0, errors)
@@ -581,21 +628,23 @@ def judge(report: dict, args) -> list[dict]:
     booked = counted["bookings"].get(str(report["world"]["workshop"]), {})
     seats = args.workshop_seats
     expected = {"confirmed": seats, "waitlisted": args.small_rush - seats}
-    verdict("correct", "rush 300: no error", small["errors"] == 0, small["errors"])
-    verdict("correct", f"rush 300: {seats} seats, the rest waiting", booked == expected, booked)
+    verdict("correct", f"rush {args.small_rush}: no error", small["errors"] == 0, small["errors"])
+    verdict("correct", f"rush {args.small_rush}: {seats} seats, the rest waiting", booked == expected, booked)
     big, counted = report["rush1000"], report["rush1000"]["counted"]
     places = min(args.places, args.big_rush)
     statuses = {"confirmed": places, "waitlisted": args.big_rush - places}
     statuses = {k: v for k, v in statuses.items() if v}
-    verdict("correct", "rush 1000: no error", big["errors"] == 0, big["errors"])
-    verdict("correct", "rush 1000: exact places and waiting list", counted["statuses"] == statuses, counted["statuses"])
+    verdict("correct", f"rush {args.big_rush}: no error", big["errors"] == 0, big["errors"])
+    exact = counted["statuses"] == statuses
+    verdict("correct", f"rush {args.big_rush}: exact places and waiting list", exact, counted["statuses"])
     verdict(
         "correct",
         "counters equal a recount, no capacity passed",
         counted["event_counter_ok"] and counted["session_counters_ok"],
         counted["seats_taken"],
     )
-    verdict("target", f"rush 1000: all done within {RUSH_SECONDS} s", big["seconds"] <= RUSH_SECONDS, big["seconds"])
+    in_time = big["seconds"] <= RUSH_SECONDS
+    verdict("target", f"rush {args.big_rush}: all done within {RUSH_SECONDS} s", in_time, big["seconds"])
     return verdicts
 
 
@@ -605,12 +654,14 @@ def print_report(report: dict, verdicts: list, args) -> None:
     print("| load | req/s (median) | client median / p99 ms | share of the ceiling: min / median / max | target |")
     print("|---|---|---|---|---|")
     ceiling = [r["ceiling"]["rate"] for r in rows]
-    print(f"| ceiling `/bench/ceiling` | {statistics.median(ceiling):.0f} | – | 100% | – |")
+    print(f"| ceiling `/bench/ceiling` (wrk) | {statistics.median(ceiling):.0f} | – | 100% | – |")
+    ceiling = [r["py_ceiling"]["rate"] for r in rows]
+    print(f"| ceiling `/bench/ceiling` (Python client) | {statistics.median(ceiling):.0f} | – | 100% | – |")
     names = {
         "form_en": "form GET `/en/register/`",
         "form_ko": "form GET `/ko/register/`",
-        "post": "registration POST",
-        "scan": "check-in scan",
+        "post": "registration POST (vs the Python client's ceiling)",
+        "scan": "check-in scan (vs the Python client's ceiling)",
     }
     for name, label in names.items():
         ratios = sorted(r[name]["ratio"] for r in rows)
@@ -629,7 +680,11 @@ def print_report(report: dict, verdicts: list, args) -> None:
         f"p99 {burst['p99']:.0f} ms; server median {server.get('burst', {}).get('p50', 0):.0f} ms, "
         f"p99 {server.get('burst', {}).get('p99', 0):.0f} ms (target < {BURST_P99_MS} ms)"
     )
-    for key, label in (("rush300", "Rush of 300 for a 40-seat workshop"), ("rush1000", "Rush of 1,000")):
+    labels = {
+        "rush300": f"Rush of {args.small_rush} for a {args.workshop_seats}-seat workshop",
+        "rush1000": f"Rush of {args.big_rush}",
+    }
+    for key, label in labels.items():
         rush = report[key]
         print(
             f"{label}: all done in {rush['seconds']} s ({rush['rate']:.0f}/s), POST median {rush['p50']:.0f} ms, "
