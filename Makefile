@@ -142,3 +142,11 @@ serve: install compilemessages frontend
 
 stop:
 	@$(if $(wildcard $(PY)),$(PY),python3) deploy/serve.py stop
+
+# Registration and check-in against the ceiling, and the two rushes (issue 8; bench/README.md):
+# gunicorn with production settings on this machine's PostgreSQL (database wegov_bench_rush,
+# created and dropped) and Redis (database 8). Fails when a target is missed;
+# BENCH_RUSH_ARGS=--report-only to only report.
+.PHONY: bench-rush
+bench-rush: install
+	$(PY) bench/rush.py $(BENCH_RUSH_ARGS)

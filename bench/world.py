@@ -5,6 +5,11 @@
     python bench/world.py prepare OUT.json   fill the migrated database (summit loaded) and
                                              write the tickets, checkpoint and desk accounts
     python bench/world.py verify PLAN.json   count the check-ins, write them as JSON on stdout
+    python bench/world.py rush-setup N       (bench/rush.py) a workshop of N seats for the rush,
+                                             the cache emptied; its facts as JSON on stdout
+    python bench/world.py rush-places N      the event's capacity: the places taken now + N
+    python bench/world.py rush-count PREFIX  registrations whose e-mail starts with PREFIX, by
+                                             status and booking, and the counters rechecked (JSON)
 
 `prepare` and `verify` read their settings (DATABASE_URL, ...) from the environment
 that bench/checkin.py gives them; createdb and dropdb only touch databases whose name
@@ -49,7 +54,7 @@ CATEGORIES = [("citizen", 40), ("it", 20), ("academic", 10), ("delegate", 15), (
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 3 or argv[1] not in {"createdb", "dropdb", "prepare", "verify"}:
+    if len(argv) != 3 or argv[1] not in {"createdb", "dropdb", "prepare", "verify", *RUSH_COMMANDS}:
         print(__doc__, file=sys.stderr)
         return 2
     command, argument = argv[1], argv[2]
@@ -58,6 +63,8 @@ def main(argv: list[str]) -> int:
     setup_django()
     if command == "prepare":
         return prepare(Path(argument))
+    if command in RUSH_COMMANDS:
+        return RUSH_COMMANDS[command](argument)
     return verify(Path(argument))
 
 
@@ -219,6 +226,88 @@ def verify(plan_path: Path) -> int:
     postgres = f"{version // 10000}.{version % 10000}"
     json.dump({"live": dict(live), "rows": checkins.count(), "postgres": postgres}, sys.stdout)
     return 0
+
+
+# The rushes (bench/rush.py) --------------------------------------------------------------
+
+
+def rush_setup(seats: str) -> int:
+    """A workshop with `seats` seats that no one has booked yet (the rush's), and an empty
+    cache; print the event's and the bookable sessions' facts."""
+    from django.core.cache import cache
+    from django.db.models import Max
+
+    from events.models import Event, Session
+    from registration import services
+
+    event = Event.objects.get(is_current=True)
+    model = services.bookable_sessions(event).order_by("pk").first()
+    last = Session.objects.filter(event=event).aggregate(Max("ends_at"))["ends_at__max"]
+    workshop = Session.objects.create(
+        event=event,
+        slug="bench-rush-workshop",
+        kind=model.kind,
+        room=model.room,
+        title_ko="선착순 워크숍",
+        title_en="First-come workshop",
+        starts_at=last,
+        ends_at=last + (model.ends_at - model.starts_at),
+        booking_required=True,
+        is_published=True,
+        capacity=int(seats),
+    )
+    cache.clear()
+    others = list(services.bookable_sessions(event).exclude(pk=workshop.pk).values_list("pk", flat=True))
+    json.dump({"event": event.pk, "workshop": workshop.pk, "workshops": others}, sys.stdout)
+    return 0
+
+
+def rush_places(places: str) -> int:
+    from django.db.models import F
+
+    from events.models import Event
+
+    Event.objects.filter(is_current=True).update(capacity=F("seats_taken") + int(places))
+    event = Event.objects.get(is_current=True)
+    json.dump({"capacity": event.capacity, "seats_taken": event.seats_taken}, sys.stdout)
+    return 0
+
+
+def rush_count(prefix: str) -> int:
+    """What the rush left in the database, counted (and the counters recounted)."""
+    from django.db.models import Count, Q
+
+    from events.models import Event, Session
+    from registration.models import HOLDS_A_PLACE, Booking, BookingStatus, Registration
+
+    event = Event.objects.get(is_current=True)
+    mine = Registration.objects.filter(event=event, email__startswith=prefix)
+    statuses = dict(mine.values_list("status").annotate(n=Count("pk")).order_by())
+    bookings = Booking.objects.filter(registration__in=mine)
+    per_session = {}
+    for session_id, status, n in bookings.values_list("session_id", "status").annotate(n=Count("pk")).order_by():
+        per_session.setdefault(str(session_id), {})[status] = n
+    holding = Registration.objects.filter(event=event, status__in=HOLDS_A_PLACE).count()
+    confirmed = Count("bookings", filter=Q(bookings__status=BookingStatus.CONFIRMED))
+    sessions_ok = all(
+        s.seats_booked == s.confirmed and (s.capacity is None or s.seats_booked <= s.capacity)
+        for s in Session.objects.filter(event=event).annotate(confirmed=confirmed)
+    )
+    counts = {
+        "registrations": mine.count(),
+        "statuses": statuses,
+        "bookings": per_session,
+        "event_counter_ok": event.seats_taken == holding
+        and (event.capacity is None or event.seats_taken <= event.capacity),
+        "session_counters_ok": sessions_ok,
+        "seats_taken": event.seats_taken,
+        "capacity": event.capacity,
+    }
+    json.dump(counts, sys.stdout)
+    return 0
+
+
+RUSH_COMMANDS = {"rush-setup": rush_setup, "rush-places": rush_places, "rush-count": rush_count}
 
 
 if __name__ == "__main__":

@@ -8,7 +8,10 @@ class RegistrationConfig(AppConfig):
     verbose_name = _("Registration")
 
     def ready(self):
+        from registration import signals
         from registration.roles import ensure_groups_after_migrate
+
+        signals.connect()  # organisers' edits renew the shared registration form
 
         # The staff groups exist after every `migrate`, including the test database's.
         post_migrate.connect(ensure_groups_after_migrate, sender=self, dispatch_uid="registration.ensure_groups")

@@ -15,12 +15,14 @@ sensitive information (PIPA art. 23); see attention_of().
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Audience, Event, Session
+from registration import formcache
 from registration.clock import desk_now
 from registration.models import (
     BookingStatus,
@@ -236,5 +238,17 @@ def _admitted_on(registration: Registration, day: date) -> bool:
     with a session open to citizens."""
     if registration.category in {Category.DELEGATE, Category.PRESS, Category.EXHIBITOR}:
         return True
-    event = registration.event
-    return Session.objects.published().for_event(event).on_day(event, day).filter(audience=Audience.PUBLIC).exists()
+    return _open_to_citizens(registration.event, day)
+
+
+def _open_to_citizens(event: Event, day: date) -> bool:
+    """Whether a published session open to citizens takes place that day: asked
+    once per day and content version (registration/formcache.py: renewed by
+    every organiser's edit of an event, session or room), not on every scan."""
+    key = f"checkin:open-to-citizens:{event.pk}:{day.isoformat()}:{formcache.content_version()}"
+    known = cache.get(key)
+    if known is None:
+        sessions = Session.objects.published().for_event(event).on_day(event, day)
+        known = sessions.filter(audience=Audience.PUBLIC).exists()
+        cache.set(key, known, 3600)
+    return known

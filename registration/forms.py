@@ -7,10 +7,12 @@ constraints and so tell a stranger that an e-mail address is registered.
 Fields a form does not declare are ignored when posted (status, event, code...).
 """
 
+import functools
 import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils.formats import date_format, time_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -53,12 +55,19 @@ class ErrorSummaryMixin:
 def country_choices() -> list[tuple[str, str]]:
     """Countries by their name in the active language: Korean names in 가나다
     order (the code point order of Hangul syllables), Latin names ignoring accents."""
+    return [("", _("Choose a country")), *_sorted_countries(get_language() or "")]
+
+
+@functools.cache
+def _sorted_countries(language: str) -> tuple[tuple[str, str], ...]:
+    """Sorted once per language per process (with Unicode normalisation: slow,
+    and the same for every form). `language` is the active one, the cache's key."""
 
     def key(country):
         folded = unicodedata.normalize("NFKD", str(country.name)).encode("ascii", "ignore").decode().casefold()
         return (folded, str(country.name))
 
-    return [("", _("Choose a country")), *((c.code, c.name) for c in sorted(countries, key=key))]
+    return tuple((c.code, str(c.name)) for c in sorted(countries, key=key))
 
 
 # Sessions ------------------------------------------------------------------------
@@ -223,8 +232,11 @@ class RegistrationForm(PersonForm):
 
     field_order = ["name", "email", "organisation", "job_title", "country", "city", "phone", "language", "needs"]
 
-    def __init__(self, *args, event: Event, **kwargs):
+    def __init__(self, *args, event: Event, sessions: list[Session] | None = None, **kwargs):
+        """`sessions`: the bookable sessions as already read, to show exactly
+        those rows (registration.formcache keys the rendering on them)."""
         self.event = event
+        self.shown_sessions = sessions
         language = (get_language() or "ko")[:2]
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("language", language if language in dict(LANGUAGE_CHOICES) else "ko")
@@ -239,6 +251,9 @@ class RegistrationForm(PersonForm):
                 "When a session is full you join its waiting list and get the first seat that frees up."
             ),
         )
+        if sessions is not None:
+            field = self.fields["sessions"]
+            field.choices = [(ModelChoiceIteratorValue(s.pk, s), field.label_from_instance(s)) for s in sessions]
         self.privacy_text = consent.PRIVACY.shown(language)
         self.news_text = consent.NEWS.shown(language)
         self.sensitive_text = consent.SENSITIVE.shown(language)
@@ -248,6 +263,11 @@ class RegistrationForm(PersonForm):
 
     def chosen_category(self) -> str | None:
         return self.cleaned_data.get("category")
+
+    def offers_sessions(self) -> bool:
+        if self.shown_sessions is not None:
+            return bool(self.shown_sessions)
+        return self.fields["sessions"].queryset.exists()
 
     def clean(self):
         cleaned = super().clean()

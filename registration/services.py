@@ -1,11 +1,33 @@
 """Writes on registrations: register, change sessions, cancel, approve, reject.
 
-Every function here takes the event's row lock first (SELECT ... FOR UPDATE),
-then the sessions' rows in primary-key order, so writers on one event run one
-at a time and never deadlock. Seat counters on the event and session rows are
-changed with F() inside that lock and are backed by CheckConstraints; the
-unique constraints on registrations and bookings refuse duplicates. Mail is only
-queued here (outbox rows in the same transaction) and sent after the commit.
+Lock order (every function here, so writers never deadlock):
+
+    1. sessions, in primary-key order (only the sessions concerned);
+    2. registration rows;
+    3. the event's row, last, and only to count a place.
+
+A registration locks only the sessions it books, so people booking different
+workshops do not wait for each other; the event's row is locked by the one
+statement that counts the place (`_take_place`), at the end of the
+transaction, so registrations for one event queue on it only for that
+statement, the outbox row and the commit. Cancelling (and filling free places)
+locks every session of the event before the event's row, because giving a
+place to the first person waiting may give them seats too. Changing sessions
+and approving do not touch the event's row at all (no place changes).
+
+Invariant: `Event.seats_taken` counts the registrations holding a place and
+never passes the capacity, `Session.seats_booked` counts the confirmed
+bookings and never passes the session's capacity: each is changed with F()
+only under its own row lock, decided on the row's latest committed value
+(SELECT ... FOR UPDATE), and backed by a CheckConstraint. A registration's
+status is decided tentatively from the event as read before any lock, and
+settled under the event's lock: if the last place went meanwhile, it joins the
+waiting list and gives back the seats it booked in the same transaction (or
+the other way round), so no one else ever sees the tentative state.
+
+The unique constraints on registrations and bookings refuse duplicates. Mail
+is only queued here (outbox rows in the same transaction) and sent after the
+commit.
 """
 
 import itertools
@@ -130,18 +152,14 @@ def register(
     email = (person.get("email") or "").strip()
     try:
         with transaction.atomic():
-            event = Event.objects.select_for_update().get(pk=event.pk)
             if submission_token:
                 earlier = Registration.objects.filter(submission_token=submission_token).first()
                 if earlier is not None:
                     return Outcome(registration=earlier, created=False)
-            if email:
-                existing = same_address(event, email).first()
-                if existing is not None and existing.status != Status.CANCELLED:
-                    outbox.queue(kind=MailKind.EXISTING, registration=existing, to_email=email)
-                    return Outcome(registration=existing, created=False)
-            else:
-                existing = None
+            existing = same_address(event, email).first() if email else None
+            if existing is not None and existing.status != Status.CANCELLED:
+                outbox.queue(kind=MailKind.EXISTING, registration=existing, to_email=email)
+                return Outcome(registration=existing, created=False)
             sessions = _lock_sessions(session_ids, event)
             check_session_choice(event=event, category=person["category"], sessions=sessions)
 
@@ -149,6 +167,9 @@ def register(
                 # Someone who cancelled registers again: the same row starts
                 # over, with new secrets so the old ticket and link stay dead.
                 registration = Registration.objects.select_for_update().get(pk=existing.pk)
+                if registration.status != Status.CANCELLED:  # registered again meanwhile
+                    outbox.queue(kind=MailKind.EXISTING, registration=registration, to_email=email)
+                    return Outcome(registration=registration, created=False)
                 registration.ticket_secret, registration.manage_secret = new_secret(), new_secret()
                 registration.cancelled_at = None
                 registration.submission_token = submission_token or None
@@ -159,11 +180,10 @@ def register(
                 if name in person:
                     setattr(registration, name, person[name])
             registration.email = email
+            # Tentative, from the event as read before any lock: settled below.
             registration.status = _initial_status(event, registration.category)
             registration.save()
-            if registration.status in HOLDS_A_PLACE:
-                Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1)
-            waitlisted = [s for s in sessions if _book(registration, s, now) == BookingStatus.WAITLISTED]
+            statuses = {s.pk: _book(registration, s, now, new=existing is None) for s in sessions}
             _record_consents(
                 registration,
                 news_consent=news_consent,
@@ -171,52 +191,66 @@ def register(
                 via="desk" if walk_in else "online",
                 now=now,
             )
+            _settle_place(registration, sessions, statuses, event, now)  # the event's row: last
             if email:
                 outbox.queue(kind=_welcome_mail(registration.status), registration=registration)
+            waitlisted = [s for s in sessions if statuses[s.pk] == BookingStatus.WAITLISTED]
             return Outcome(registration=registration, created=True, waitlisted_sessions=waitlisted)
     except IntegrityError:
         # A concurrent request with the same token or address won the race: it
-        # committed first, so the row is there now.
-        winner = None
+        # committed first, so the row is there now. Another form with a known
+        # address gets the existing registration's link, as above.
         if submission_token:
             winner = Registration.objects.filter(submission_token=submission_token).first()
-        if winner is None and email:
-            winner = same_address(event, email).first()
+            if winner is not None:
+                return Outcome(registration=winner, created=False)
+        winner = same_address(event, email).first() if email else None
         if winner is None:
             raise
+        with transaction.atomic():
+            outbox.queue(kind=MailKind.EXISTING, registration=winner, to_email=email)
         return Outcome(registration=winner, created=False)
 
 
 def change_sessions(*, registration: Registration, session_ids: list[int], now: datetime | None = None) -> Outcome:
     """Replace a registration's session choices. Seats of dropped sessions are
     freed (and given to the first person waiting); new choices are booked, or
-    wait-listed when full. Capacity rules apply as at registration."""
+    wait-listed when full. Capacity rules apply as at registration. Locks the
+    sessions concerned, then the registration (no place changes: not the event)."""
     now = now or timezone.now()
-    with transaction.atomic():
-        event = Event.objects.select_for_update().get(pk=registration.event_id)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status in (Status.CANCELLED, Status.REJECTED):
-            raise RegistrationError(_("This registration has been cancelled."), code="cancelled")
-        if not event.registration_is_open(now):
-            raise RegistrationError(
-                _("Registration is closed: session choices can no longer be changed online."), code="closed"
-            )
-        current = {b.session_id: b for b in registration.bookings.exclude(status=BookingStatus.CANCELLED)}
-        wanted = {int(pk) for pk in session_ids}  # "12" from a form must match the booking's 12
-        sessions = _lock_sessions(sorted(wanted | set(current)), event)
-        chosen = [s for s in sessions if s.pk in wanted]
-        check_session_choice(event=event, category=registration.category, sessions=chosen)
-        by_pk = {s.pk: s for s in sessions}
-        for session_id, booking in current.items():
-            if session_id not in wanted:
-                _release(booking, by_pk[session_id], now)
-        waitlisted = []
-        for session in chosen:
-            if session.pk not in current and _book(registration, session, now) == BookingStatus.WAITLISTED:
-                waitlisted.append(session)
-        if current.keys() != wanted and registration.email:
-            outbox.queue(kind=MailKind.UPDATED, registration=registration)
-        return Outcome(registration=registration, created=False, waitlisted_sessions=waitlisted)
+    wanted = {int(pk) for pk in session_ids}  # "12" from a form must match the booking's 12
+    for _attempt in range(3):
+        with transaction.atomic():
+            held = set(_live_bookings(registration).values_list("session_id", flat=True))
+            sessions = _lock_sessions(sorted(wanted | held), registration.event)
+            locked = Registration.objects.select_related("event").select_for_update(of=("self",))
+            registration = locked.get(pk=registration.pk)
+            current = {b.session_id: b for b in _live_bookings(registration)}
+            if not current.keys() <= held:
+                continue  # booked meanwhile in a session not locked: lock again, in order
+            event = registration.event
+            if registration.status in (Status.CANCELLED, Status.REJECTED):
+                raise RegistrationError(_("This registration has been cancelled."), code="cancelled")
+            if not event.registration_is_open(now):
+                raise RegistrationError(
+                    _("Registration is closed: session choices can no longer be changed online."), code="closed"
+                )
+            chosen = [s for s in sessions if s.pk in wanted]
+            check_session_choice(event=event, category=registration.category, sessions=chosen)
+            by_pk = {s.pk: s for s in sessions}
+            for session_id, booking in current.items():
+                if session_id not in wanted:
+                    _release(booking, by_pk[session_id], now)
+            waitlisted = []
+            for session in chosen:
+                if session.pk not in current and _book(registration, session, now) == BookingStatus.WAITLISTED:
+                    waitlisted.append(session)
+            if current.keys() != wanted and registration.email:
+                outbox.queue(kind=MailKind.UPDATED, registration=registration)
+            return Outcome(registration=registration, created=False, waitlisted_sessions=waitlisted)
+    raise RegistrationError(
+        _("Your sessions were being changed at the same time elsewhere. Please try again."), code="busy"
+    )
 
 
 def update_details(
@@ -289,9 +323,9 @@ def reject(*, registration: Registration, now: datetime | None = None) -> Regist
 
 
 def approve(*, registration: Registration) -> Registration:
-    """An organiser approves a pending registration (press, city delegates)."""
+    """An organiser approves a pending registration (press, city delegates).
+    A pending registration already holds its place and seats: only its row changes."""
     with transaction.atomic():
-        Event.objects.select_for_update().get(pk=registration.event_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status != Status.PENDING:
             return registration
@@ -307,11 +341,17 @@ def fill_free_places(*, event: Event, now: datetime | None = None) -> None:
     organiser raised a capacity. Promoted people are e-mailed."""
     now = now or timezone.now()
     with transaction.atomic():
+        sessions = _lock_event_sessions(event.pk)
         event = Event.objects.select_for_update().get(pk=event.pk)
-        _promote_event_waitlist(event, now)
-        waiting = Booking.objects.filter(session__event=event, status=BookingStatus.WAITLISTED)
-        for session in _lock_sessions(waiting.values_list("session_id", flat=True).distinct(), event):
-            _promote_session_waitlist(session, now)
+        _promote_event_waitlist(event, sessions, now)
+        waiting = set(
+            Booking.objects.filter(session__event=event, status=BookingStatus.WAITLISTED).values_list(
+                "session_id", flat=True
+            )
+        )
+        for session in sessions.values():
+            if session.pk in waiting:
+                _promote_session_waitlist(session, now)
 
 
 # Internals -------------------------------------------------------------------
@@ -343,23 +383,84 @@ def _lock_sessions(session_ids, event: Event) -> list[Session]:
     return sessions
 
 
-def _book(registration: Registration, session: Session, now: datetime) -> str:
-    """Book a seat, or a place on the waiting list. Caller holds the session lock."""
+def _lock_event_sessions(event_id: int) -> dict[int, Session]:
+    """Every session of the event, locked in primary-key order: what a place
+    given to someone waiting may need (their bookings wait in any of them)."""
+    return {s.pk: s for s in Session.objects.select_for_update().filter(event_id=event_id).order_by("pk")}
+
+
+def _live_bookings(registration: Registration):
+    return Booking.objects.filter(registration_id=registration.pk).exclude(status=BookingStatus.CANCELLED)
+
+
+def _take_place(event: Event) -> bool:
+    """Count one more place taken in the event if one is free; False when it is
+    full. Locks the event's row (the caller's last lock) and decides on its
+    latest committed value. Without a capacity that is one UPDATE, which
+    re-checks "no capacity" on the row's latest version if it had to wait."""
+    unlimited = Event.objects.filter(pk=event.pk, capacity__isnull=True)
+    if event.capacity is None and unlimited.update(seats_taken=F("seats_taken") + 1):
+        return True
+    capacity, taken = Event.objects.select_for_update().values_list("capacity", "seats_taken").get(pk=event.pk)
+    if capacity is not None and taken >= capacity:
+        return False
+    Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1)
+    return True
+
+
+def _settle_place(
+    registration: Registration, sessions: list[Session], statuses: dict[int, str], event: Event, now: datetime
+) -> None:
+    """Settle a new registration's tentative status under the event's lock:
+    take its place, or put it on the waiting list when the last place went
+    meanwhile (giving back the seats it booked), or give it a place that freed
+    up meanwhile (and the seats still free). Caller holds the sessions' locks."""
+    tentative_place = registration.status in HOLDS_A_PLACE
+    if _take_place(event) == tentative_place:
+        return
+    if tentative_place:  # full meanwhile
+        registration.status = Status.WAITLISTED
+        registration.save(update_fields=["status", "updated_at"])
+        for session in sessions:
+            if statuses[session.pk] == BookingStatus.CONFIRMED:
+                Booking.objects.filter(registration=registration, session=session).update(
+                    status=BookingStatus.WAITLISTED, waitlisted_at=now
+                )
+                Session.objects.filter(pk=session.pk).update(seats_booked=F("seats_booked") - 1)
+                session.seats_booked -= 1
+                statuses[session.pk] = BookingStatus.WAITLISTED
+        return
+    registration.status = Status.PENDING if registration.category in Category.needing_approval() else Status.CONFIRMED
+    registration.save(update_fields=["status", "updated_at"])
+    for session in sessions:
+        if session.capacity is None or session.seats_booked < session.capacity:
+            Booking.objects.filter(registration=registration, session=session).update(
+                status=BookingStatus.CONFIRMED, waitlisted_at=None
+            )
+            Session.objects.filter(pk=session.pk).update(seats_booked=F("seats_booked") + 1)
+            session.seats_booked += 1
+            statuses[session.pk] = BookingStatus.CONFIRMED
+
+
+def _book(registration: Registration, session: Session, now: datetime, *, new: bool = False) -> str:
+    """Book a seat, or a place on the waiting list. Caller holds the session
+    lock. `new`: the registration was created in this transaction, so it has no
+    booking yet (one INSERT instead of a lookup and a savepoint)."""
     has_seat = registration.status in HOLDS_A_PLACE and (
         session.capacity is None or session.seats_booked < session.capacity
     )
     status = BookingStatus.CONFIRMED if has_seat else BookingStatus.WAITLISTED
-    booking, created = Booking.objects.get_or_create(
-        registration=registration,
-        session=session,
-        defaults={"status": status, "created_at": now, "waitlisted_at": None if has_seat else now},
-    )
-    if not created:
-        if booking.status != BookingStatus.CANCELLED:
-            return booking.status
-        booking.status, booking.created_at = status, now
-        booking.waitlisted_at = None if has_seat else now
-        booking.save(update_fields=["status", "created_at", "waitlisted_at"])
+    defaults = {"status": status, "created_at": now, "waitlisted_at": None if has_seat else now}
+    if new:
+        Booking.objects.create(registration=registration, session=session, **defaults)
+    else:
+        booking, created = Booking.objects.get_or_create(registration=registration, session=session, defaults=defaults)
+        if not created:
+            if booking.status != BookingStatus.CANCELLED:
+                return booking.status
+            booking.status, booking.created_at = status, now
+            booking.waitlisted_at = None if has_seat else now
+            booking.save(update_fields=["status", "created_at", "waitlisted_at"])
     if has_seat:
         Session.objects.filter(pk=session.pk).update(seats_booked=F("seats_booked") + 1)
         session.seats_booked += 1
@@ -396,34 +497,42 @@ def _promote_session_waitlist(session: Session, now: datetime) -> None:
             outbox.queue(kind=MailKind.PROMOTED, registration=nxt.registration, context={"session_slug": session.slug})
 
 
-def _promote_event_waitlist(event: Event, now: datetime) -> None:
+def _promote_event_waitlist(event: Event, sessions: dict[int, Session], now: datetime) -> None:
+    """Give free places to the people waiting, first come first served, and
+    them the seats still free in the sessions they chose. Caller holds the
+    event's lock and, before it, the locks of the event's `sessions`. Each
+    person waiting is locked after the event's row: whoever holds such a row
+    waits for no session and no event (changing sessions locks its sessions
+    first), so this cannot deadlock."""
     event.refresh_from_db(fields=["seats_taken", "capacity"])
     while event.capacity is None or event.seats_taken < event.capacity:
-        nxt = (
-            Registration.objects.select_for_update()
-            .filter(event=event, status=Status.WAITLISTED)
-            .order_by("created_at", "pk")
-            .first()
-        )
+        waiting = Registration.objects.filter(event=event, status=Status.WAITLISTED).order_by("created_at", "pk")
+        nxt = waiting.select_for_update().first()
         if nxt is None:
             return
         nxt.status = Status.PENDING if nxt.category in Category.needing_approval() else Status.CONFIRMED
         nxt.save(update_fields=["status", "updated_at"])
         Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1)
         event.seats_taken += 1
-        waiting = nxt.bookings.filter(status=BookingStatus.WAITLISTED).values_list("session_id", flat=True)
-        for session in _lock_sessions(list(waiting), event):
-            if session.capacity is None or session.seats_booked < session.capacity:
+        booked = nxt.bookings.filter(status=BookingStatus.WAITLISTED).values_list("session_id", flat=True)
+        for session_id in sorted(booked):
+            # A session created after the caller locked the event's sessions is
+            # not locked: the booking keeps waiting for that session's next seat.
+            session = sessions.get(session_id)
+            if session is not None and (session.capacity is None or session.seats_booked < session.capacity):
                 Booking.objects.filter(registration=nxt, session=session).update(status=BookingStatus.CONFIRMED)
                 Session.objects.filter(pk=session.pk).update(seats_booked=F("seats_booked") + 1)
+                session.seats_booked += 1
         if nxt.email:
             outbox.queue(kind=MailKind.PROMOTED, registration=nxt)
 
 
 def _end(*, registration: Registration, status: str, mail: str, now: datetime | None) -> Registration:
+    """Cancel or reject: every session of the event, the registration, then
+    (when it held a place) the event's row, in the module's lock order."""
     now = now or timezone.now()
     with transaction.atomic():
-        event = Event.objects.select_for_update().get(pk=registration.event_id)
+        sessions = _lock_event_sessions(registration.event_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status in (Status.CANCELLED, Status.REJECTED):
             return registration
@@ -431,13 +540,12 @@ def _end(*, registration: Registration, status: str, mail: str, now: datetime | 
         registration.status = status
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-        bookings = list(registration.bookings.exclude(status=BookingStatus.CANCELLED))
-        sessions = {s.pk: s for s in _lock_sessions([b.session_id for b in bookings], event)}
-        for booking in bookings:
+        for booking in _live_bookings(registration):
             _release(booking, sessions[booking.session_id], now)
         if held_place:
+            event = Event.objects.select_for_update().get(pk=registration.event_id)
             Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") - 1)
-            _promote_event_waitlist(event, now)
+            _promote_event_waitlist(event, sessions, now)
         if registration.email:
             outbox.queue(kind=mail, registration=registration)
     return registration

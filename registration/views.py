@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from events.models import Event
 from events.queries import get_current_event
-from registration import antiabuse, outbox, services, tickets
+from registration import antiabuse, formcache, outbox, services, tickets
 from registration.errors import RegistrationError
 from registration.forms import DetailsForm, LostLinkForm, NewsForm, RegistrationForm, SessionsForm
 from registration.models import BookingStatus, MailKind, Registration, Status
@@ -69,12 +69,28 @@ def private(view):
 @require_http_methods(["GET", "POST"])
 def start(request):
     """The registration form while registration is open; otherwise when it opens or closed."""
-    event = _current_event(request)
+    if request.method == "GET":
+        return _blank_form_page(request)
+    event = request._current_event = formcache.current_event()  # the context processor reuses it
+    if event is None:
+        raise Http404
     if not event.registration_is_open():
-        return _closed(request, event, status=403 if request.method == "POST" else 200)
-    if request.method == "POST":
-        return _submit(request, event)
-    return _form_page(request, event, RegistrationForm(event=event), stamp=antiabuse.new_stamp())
+        return _closed(request, event, status=403)
+    return _submit(request, event)
+
+
+def _blank_form_page(request) -> HttpResponse:
+    """A blank form: the event and the fields come shared from
+    registration.formcache (no SQL query when fresh); only the page around
+    them (CSRF token, stamp, language switch) is rendered per visitor."""
+    blank = formcache.blank_form(lambda event, sessions: RegistrationForm(event=event, sessions=sessions))
+    if blank is None:
+        raise Http404
+    event = request._current_event = blank.event  # the context processor reuses it
+    if not event.registration_is_open():
+        return _closed(request, event, status=200)
+    fields = mark_safe(blank.fields_html)  # rendered by our template, stored by us
+    return _form_page(request, event, None, stamp=antiabuse.new_stamp(), fields_html=fields)
 
 
 def _submit(request, event: Event) -> HttpResponse:
@@ -113,10 +129,15 @@ def _submit(request, event: Event) -> HttpResponse:
     return remember_address(redirect("registration:sent"), SENT_COOKIE, form.cleaned_data["email"])
 
 
-def _form_page(request, event, form, *, stamp: str, warned: str = "", too_fast: bool = False) -> HttpResponse:
+def _form_page(
+    request, event, form, *, stamp: str, warned: str = "", too_fast: bool = False, fields_html: str = ""
+) -> HttpResponse:
+    """The form page; `fields_html`: a blank form's fields as already rendered,
+    otherwise `form` (e.g. with what was typed and its errors) is rendered here."""
     context = {
         "event": event,
         "form": form,
+        "fields_html": fields_html,
         "stamp": stamp,
         "warned": warned,
         "too_fast": too_fast,

@@ -23,3 +23,12 @@ def requires_postgres(db):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_shared_form():
+    """The shared registration form (registration/formcache.py) lives in the
+    cache, which outlives a test: each test starts with a new content version."""
+    from registration import formcache
+
+    formcache.content_changed()

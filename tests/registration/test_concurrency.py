@@ -214,3 +214,121 @@ def test_outbox_worker_claims_due_mail_on_postgres(requires_postgres, monkeypatc
     assert outbox.deliver_due() == (3, 0)
     assert set(OutgoingMail.objects.values_list("status", flat=True)) == {MailStatus.SENT}
     assert len(sent) == 3
+
+
+# The lock design (registration.services): sessions, registration, the event's row last --
+
+
+def hold_row_lock(model, pk, locked, release):
+    """In a thread: lock one row and keep it until `release` is set."""
+
+    def hold():
+        try:
+            with transaction.atomic():
+                model.objects.select_for_update().get(pk=pk)
+                locked.set()
+                release.wait(TIMEOUT)
+        finally:
+            connection.close()
+
+    return threading.Thread(target=hold)
+
+
+def test_a_registration_waiting_for_a_workshop_blocks_no_other_registration(requires_postgres):
+    """Only the sessions concerned are locked, and the event's row only at the
+    end: while workshop A's row is held and someone registering for A waits for
+    it, registrations for workshop B (and for no workshop) go through."""
+    from events.models import Session
+
+    event = EventFactory(capacity=50)
+    a, b = WorkshopFactory(event=event, capacity=5), WorkshopFactory(event=event, capacity=5)
+    locked, release = threading.Event(), threading.Event()
+    holder = hold_row_lock(Session, a.pk, locked, release)
+    holder.start()
+    waiter_result = []
+
+    def wait_for_a():
+        try:
+            waiter_result.append(registering(event, [a])())
+        finally:
+            connection.close()
+
+    waiter = threading.Thread(target=wait_for_a)
+    try:
+        assert locked.wait(TIMEOUT)
+        waiter.start()
+        waiter.join(0.5)  # now queued on A's row
+        assert waiter.is_alive()
+        outcomes, errors = run_at_once([registering(event, [b]) for _ in range(3)] + [registering(event)])
+        assert waiter.is_alive()  # still waiting for A: the others did not wait for it
+    finally:
+        release.set()
+        holder.join(TIMEOUT)
+        waiter.join(TIMEOUT)
+
+    assert no_errors(errors)
+    assert [o.registration.status for o in outcomes] == [Status.CONFIRMED] * 4
+    assert waiter_result[0].registration.status == Status.CONFIRMED
+    assert_counters_consistent(event)
+
+
+def test_rush_for_one_workshop_gives_its_seats_to_exactly_as_many_people(requires_postgres):
+    """The bench's rush in small: many people at the same instant for a workshop
+    with few seats, in an event with a capacity and free places."""
+    event = EventFactory(capacity=60)
+    workshop = WorkshopFactory(event=event, capacity=8)
+
+    outcomes, errors = run_at_once([registering(event, [workshop]) for _ in range(40)])
+
+    assert no_errors(errors)
+    assert Counter(o.registration.status for o in outcomes) == {Status.CONFIRMED: 40}
+    statuses = Counter(Booking.objects.filter(session=workshop).values_list("status", flat=True))
+    assert statuses == {BookingStatus.CONFIRMED: 8, BookingStatus.WAITLISTED: 32}
+    assert sum(1 for o in outcomes if o.waitlisted_sessions == [workshop]) == 32
+    assert_counters_consistent(event)
+
+
+def test_last_places_with_seats_at_once_waitlist_the_rest_and_give_their_seats_back(requires_postgres):
+    """More people than places, each booking a workshop with enough seats: the
+    ones settled after the last place join the waiting list and give back the
+    seat they booked, so the workshop's count equals the people with a place."""
+    event = EventFactory(capacity=10)
+    workshop = WorkshopFactory(event=event, capacity=30)
+    outcomes, errors = run_at_once([registering(event, [workshop]) for _ in range(30)])
+
+    assert no_errors(errors)
+    assert Counter(o.registration.status for o in outcomes) == {Status.CONFIRMED: 10, Status.WAITLISTED: 20}
+    workshop.refresh_from_db()
+    assert workshop.seats_booked == 10
+    assert_counters_consistent(event)
+
+
+def test_every_writer_at_once_neither_deadlocks_nor_miscounts(requires_postgres):
+    """Registrations (with and without sessions, a person cancelled who comes
+    back), cancellations and rejections that promote people waiting for the
+    event and for workshops, session changes, approvals and an organiser
+    filling free places, all released at the same instant."""
+    event = EventFactory(capacity=14)
+    a = WorkshopFactory(event=event, capacity=3)
+    b = WorkshopFactory(event=event, capacity=3)  # parallel to a
+    people = [registering(event, [a if i % 2 else b])().registration for i in range(12)]
+    press = [registering(event, category="press")().registration for _ in range(2)]  # pending: 14 places taken
+    waiting = [registering(event, [a])().registration for _ in range(4)]  # waitlisted for the event
+    back = PersonFactory()
+    gone = services.register(event=event, person=back, session_ids=[]).registration
+    services.reject(registration=gone)  # its place went to the first person waiting
+    assert_counters_consistent(event)
+
+    calls = [lambda r=r: services.cancel(registration=r) for r in people[0:8:2]]
+    calls += [lambda r=r: services.change_sessions(registration=r, session_ids=[b.pk]) for r in people[1:8:2]]
+    calls += [lambda r=r: services.approve(registration=r) for r in press]
+    calls += [lambda r=r: services.reject(registration=r) for r in waiting[2:]]
+    calls += [lambda: services.fill_free_places(event=event)]
+    calls += [lambda: services.register(event=event, person=back, session_ids=[a.pk])]
+    calls += [registering(event, [a]) for _ in range(4)] + [registering(event) for _ in range(4)]
+    _, errors = run_at_once(calls)
+
+    assert no_errors(errors)
+    assert_counters_consistent(event)
+    event.refresh_from_db()
+    assert event.seats_taken == 14  # more people waited than places were freed

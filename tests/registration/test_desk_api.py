@@ -842,3 +842,22 @@ def test_two_simultaneous_scans_of_one_ticket_make_one_checkin(requires_postgres
     assert sorted(answer["result"] for answer in answers) == ["already", "ok"]
     assert CheckIn.objects.filter(registration=person).count() == 1
     assert len({answer["checkin"]["id"] for answer in answers}) == 1
+
+
+def test_a_day_closed_to_citizens_by_an_organiser_refuses_citizens_at_once(
+    desk_client, world, on_7_september, django_capture_on_commit_callbacks
+):
+    """Whether a day is open to citizens is remembered per content version: an
+    organiser's edit of the day's sessions applies to the next scan."""
+    from events.models import Audience, Session
+
+    first, second = register(world.event, name="First citizen"), register(world.event, name="Second citizen")
+    assert scan(desk_client, world.entrance_7, first.ticket_secret).json()["result"] == "ok"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        forum = Session.objects.get(event=world.event, slug="forum")
+        forum.audience = Audience.DELEGATES
+        forum.save()
+    data = scan(desk_client, world.entrance_7, second.ticket_secret).json()
+
+    assert (data["result"], data["reason"]) == ("refused", "wrong_day")

@@ -760,3 +760,81 @@ def test_change_sessions_refused_once_registration_has_closed(event):
 
     assert error.value.code == "closed"
     assert booking(registration, seat).status == BookingStatus.CONFIRMED
+
+
+# The place is settled under the event's lock, last -----------------------------------
+
+
+def test_register_with_a_stale_event_that_filled_meanwhile_is_waitlisted_and_gives_back_its_seat(event):
+    """The view read the event before the last place went: the registration is
+    settled on the event's latest row, joins the waiting list, and the seat it
+    booked tentatively goes back, all in one transaction."""
+    event.capacity = 1
+    event.save()
+    session = workshop(event, capacity=5)
+    stale = Event.objects.get(pk=event.pk)  # read while one place is free
+    first = register(event, [session]).registration
+
+    outcome = register(stale, [session])
+
+    assert (first.status, outcome.registration.status) == (Status.CONFIRMED, Status.WAITLISTED)
+    assert outcome.waitlisted_sessions == [session]
+    assert booking(outcome.registration, session).status == BookingStatus.WAITLISTED
+    assert mail_kinds(outcome.registration) == [MailKind.WAITLISTED]
+    session.refresh_from_db()
+    assert session.seats_booked == 1
+    assert_counters_consistent(event)
+
+
+def test_register_with_a_stale_full_event_gets_the_place_that_freed_meanwhile(event):
+    event.capacity = 1
+    event.save()
+    session = workshop(event, capacity=5)
+    holder = register(event, [session]).registration
+    stale = Event.objects.get(pk=event.pk)  # read while the event is full
+    services.cancel(registration=holder)
+
+    outcome = register(stale, [session])
+
+    assert outcome.registration.status == Status.CONFIRMED
+    assert outcome.waitlisted_sessions == []
+    assert booking(outcome.registration, session).status == BookingStatus.CONFIRMED
+    assert mail_kinds(outcome.registration) == [MailKind.CONFIRMATION]
+    assert_counters_consistent(event)
+
+
+def test_register_with_a_stale_event_that_got_a_capacity_meanwhile_respects_it(event):
+    event.capacity = None
+    event.save()
+    stale = Event.objects.get(pk=event.pk)  # read while the event had no limit
+    register(event)
+    Event.objects.filter(pk=event.pk).update(capacity=1)
+
+    outcome = register(stale)
+
+    assert outcome.registration.status == Status.WAITLISTED
+    assert_counters_consistent(event)
+
+
+def test_register_again_after_cancelling_when_restarted_meanwhile_gets_existing_mail(event, monkeypatch):
+    """The cancelled row read before the lock was registered again meanwhile:
+    the second form gets the existing registration's link, not a second restart."""
+    person = PersonFactory()
+    first = services.register(event=event, person=person, session_ids=[]).registration
+    services.cancel(registration=first)
+    stale_read = services.same_address(event, person["email"]).first()
+    services.register(event=event, person=person, session_ids=[])  # starts the row over
+    original = services.same_address
+
+    def returns_the_stale_row(event_, email):
+        query = original(event_, email)
+        query.first = lambda: stale_read
+        return query
+
+    monkeypatch.setattr(services, "same_address", returns_the_stale_row)
+    outcome = services.register(event=event, person=person, session_ids=[])
+
+    assert (outcome.created, outcome.registration.pk) == (False, first.pk)
+    assert mail_kinds(first)[-1] == MailKind.EXISTING
+    assert Registration.objects.get(pk=first.pk).status == Status.CONFIRMED
+    assert_counters_consistent(event)

@@ -1,0 +1,155 @@
+"""The blank registration form, rendered once and shared between visitors.
+
+Rendering the form's fields (crispy, 250 countries, the session checkboxes
+with their seats) is most of the cost of the form page, and it is the same for
+every visitor in one language. So the form page takes the current event and
+the rendered fields from Django's cache (Redis in production, shared by every
+server; without Redis each process keeps its own), in one round trip and with
+no SQL query. The fields are rendered by `render_to_string` without a request:
+nothing of a visitor (CSRF token, anti-robot stamp, language switch, what was
+typed) can be in them. The per-visitor parts stay in register.html, rendered
+for each request; a form shown again with errors is never taken from here.
+
+An entry is per language and release (the templates, form code and
+translations that render it), and holds what it was rendered from: the event's
+fields and, for each bookable session, what its label shows (title, times,
+room, audience, capacity, seats left). It is used while
+
+- the content version is the one it was made under: every save or delete of an
+  event, session, room (registration/signals.py) sets a new version after its
+  transaction commits, so an organiser's edit shows on the next form, and
+- it was checked less than MAX_AGE seconds ago. Then the event and its
+  sessions are read again (two queries); if they show the same, the entry is
+  kept (checked again now), otherwise the fields are rendered again.
+
+So the seat counts ("12 seats left", "full", the event-full notice) on a form
+are at most MAX_AGE seconds old (bookings change them without a signal), and
+an edit made without a signal (a `QuerySet.update()`) shows within MAX_AGE
+seconds too. In a rush, the fields are rendered about once every MAX_AGE
+seconds per language rather than after every booking. The count that matters
+is exact anyway: the services decide under row locks, so a booking made on a
+form that still said "1 seat left" joins the session's waiting list, and the
+page after it says so.
+
+Whether registration is open is decided per request, from the event's opening
+and closing times and the clock.
+"""
+
+import functools
+import hashlib
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from events.models import Event, Session
+from events.queries import get_current_event
+from registration import services
+
+MAX_AGE = 5  # seconds: how old what a form shows can be (seat counts, edits without a signal)
+TIMEOUT = 3600  # seconds an entry is kept at most
+VERSION_KEY = "registration:form:version"
+TEMPLATE = "registration/includes/register_fields.html"
+
+
+@dataclass
+class BlankForm:
+    event: Event
+    fields_html: str
+
+
+def blank_form(build_form) -> BlankForm | None:
+    """The current event and a blank form's rendered fields, from the cache when
+    fresh; None without a current event. `build_form(event, sessions)` makes
+    the form when the fields must be rendered."""
+    key, version, entry = _lookup()
+    now = time.time()
+    if _fresh(entry, version, now):
+        return BlankForm(entry["event"], entry["html"])
+    event = get_current_event()
+    if event is None:
+        return None
+    sessions = list(services.bookable_sessions(event).order_by("starts_at", "room__position", "pk"))
+    state = shown_state(event, sessions)
+    if entry is not None and entry["version"] == version and entry["state"] == state:
+        html = entry["html"]
+    else:
+        html = render_to_string(TEMPLATE, {"form": build_form(event, sessions)})
+    cache.set(key, {"version": version, "checked": now, "state": state, "event": event, "html": html}, TIMEOUT)
+    return BlankForm(event, html)
+
+
+def current_event() -> Event | None:
+    """The current event as the shared form has it when fresh (as an organiser
+    last saved it; its counters at most MAX_AGE seconds old), else from the
+    database. For the form's POST: whether registration is open is decided on
+    its opening and closing times, the place under the event's row lock."""
+    _key, version, entry = _lookup()
+    return entry["event"] if _fresh(entry, version, time.time()) else get_current_event()
+
+
+def content_version() -> str:
+    """The current content version (a new one after every organiser's edit of an
+    event, session or room), for other caches of what those rows say."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version or ""
+
+
+def _lookup() -> tuple[str, str, dict | None]:
+    """The entry's key, the content version and the entry (one round trip)."""
+    key = f"registration:form:{get_language()}:{release()}"
+    found = cache.get_many([VERSION_KEY, key])
+    version, entry = found.get(VERSION_KEY), found.get(key)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return key, version, entry
+
+
+def _fresh(entry: dict | None, version: str | None, now: float) -> bool:
+    if entry is None or version is None:
+        return False
+    return entry["version"] == version and now - entry["checked"] < MAX_AGE
+
+
+def shown_state(event: Event, sessions: list[Session]) -> tuple:
+    """Everything the page shows of the event and its bookable sessions."""
+    shown_event = tuple(getattr(event, f.attname) for f in Event._meta.concrete_fields)
+    shown_sessions = tuple(
+        (s.pk, s.title, s.starts_at, s.ends_at, s.room.name if s.room_id else "", s.audience, s.capacity, s.seats_left)
+        for s in sessions
+    )
+    return (shown_event, shown_sessions)
+
+
+def content_changed() -> None:
+    """A new content version: every entry is rendered again on its next use."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+@functools.cache
+def release() -> str:
+    """What renders the fields in this release: a deployment with changed
+    templates, form code or translations uses new entries, while the servers of
+    one release share theirs."""
+    root = Path(settings.BASE_DIR)
+    files = [
+        root / "templates" / "registration" / "includes" / "register_fields.html",
+        root / "templates" / "registration" / "includes" / "consent_text.html",
+        root / "registration" / "forms.py",
+        root / "registration" / "consent.py",
+        *sorted((root / "locale").glob("*/LC_MESSAGES/django.mo")),
+    ]
+    digest = hashlib.sha256(django.get_version().encode())
+    for path in files:
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()[:16]
