@@ -123,6 +123,12 @@ class NowAndNext:
     def next_starts_at(self) -> datetime | None:
         return self.next[0].starts_at if self.next else None
 
+    @property
+    def changes_at(self) -> datetime | None:
+        """When a running session ends or the next one starts: what is "now" changes then."""
+        moments = [s.ends_at for s in self.now] + ([self.next_starts_at] if self.next else [])
+        return min(moments) if moments else None
+
 
 def now_and_next(event: Event, moment: datetime) -> NowAndNext:
     """What runs at `moment` and what starts next (all sessions sharing the next
