@@ -14,8 +14,11 @@ in between from the old rows is then never served.
 Time: an entry may also say until when it is right (`response.fresh_until`): the home
 page's clock and "now and next" until the next minute or session boundary, the
 programme's default day until midnight, and pages that show live seat counts ("3 seats
-left", "Full") at most `SEATS_STALE_SECONDS`, since the registration service changes those
-counts without telling the pages.
+left", "Full") for `SEATS_STALE_SECONDS`, since the registration service changes those
+counts without telling the pages. When that time is up, the first process to see it
+renders the page again while the others serve the old one for at most
+`RENDER_GRACE_SECONDS` more: seat counts are at most 5 seconds old, the clock and "now and
+next" at most 2 seconds late.
 
 Per visitor: a page is served from (and stored in) the cache only for a visitor who is not
 logged in and has no pending message; others get a fresh render marked never to be cached.
@@ -54,8 +57,11 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pages:version"
 KEY_PREFIX = "pages:page:"
-# How long a page that shows live seat counts may be served from the cache.
-SEATS_STALE_SECONDS = 5
+# How long a page that shows live seat counts is served from the cache.
+SEATS_STALE_SECONDS = 3
+# When a page's time is up (not when its content changed), one process renders it again
+# while the others go on serving the old page for at most this long.
+RENDER_GRACE_SECONDS = 2
 
 
 def enabled() -> bool:
@@ -154,22 +160,21 @@ def cached_page(view):
         key = page_key(request)
         version, entry = _read(key)
         now = time.time()
-        if version is not None and entry is not None and entry["version"] == version and entry["until"] > now:
+        if version is not None and entry is not None and entry["version"] == version and _servable(key, entry, now):
             response = _response_from(entry)
         else:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
-            if version is not None and _storable(request, response):
-                entry = _entry_of(response, version, now)
-                if entry is not None:
-                    _write(key, entry, now)
-                    response["ETag"] = entry["etag"]
-        if not response.has_header("ETag"):
-            return response
-        patch_cache_control(response, private=True, no_cache=True)
-        patch_vary_headers(response, ["Cookie"])
-        return get_conditional_response(request, etag=response["ETag"], response=response)
+            if version is None or not _storable(request, response):
+                return response
+            entry = _entry_of(response, version, now)
+            if entry is None:
+                return response
+            _write(key, entry, now)
+        if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+        return response
 
     return wrapped
 
@@ -187,9 +192,22 @@ def _read(key: str) -> tuple[str | None, dict | None]:
     return version, found.get(key)
 
 
+def _servable(key: str, entry: dict, now: float) -> bool:
+    """Fresh; or just past its time while another process renders it again (the first
+    to ask renders: no stampede of every worker rendering the same page at once)."""
+    if entry["until"] > now:
+        return True
+    if entry["until"] + RENDER_GRACE_SECONDS <= now:
+        return False
+    try:
+        return not cache.add(f"{key}:rendering", 1, timeout=RENDER_GRACE_SECONDS)
+    except Exception:
+        return False
+
+
 def _write(key: str, entry: dict, now: float) -> None:
     try:
-        cache.set(key, entry, timeout=max(1, int(entry["until"] - now) + 1))
+        cache.set(key, entry, timeout=max(1, int(entry["until"] - now) + 1 + RENDER_GRACE_SECONDS))
     except Exception:
         logger.warning("Page cache unreachable", exc_info=True)
 
@@ -207,6 +225,8 @@ def _storable(request, response) -> bool:
 
 
 def _entry_of(response, version: str, now: float) -> dict | None:
+    """What is stored: the body and the headers the view set, with the ETag and the
+    cache headers added to `response` too."""
     until = now + settings.PAGE_CACHE_SECONDS
     fresh_until = getattr(response, "fresh_until", None)
     if fresh_until is not None:
@@ -214,18 +234,14 @@ def _entry_of(response, version: str, now: float) -> dict | None:
     if until <= now:
         return None
     content = response.content
-    return {
-        "version": version,
-        "until": until,
-        "etag": quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest()),
-        "headers": [(name, value) for name, value in response.items() if name.lower() != "etag"],
-        "content": content,
-    }
+    response["ETag"] = quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    return {"version": version, "until": until, "headers": list(response.items()), "content": content}
 
 
 def _response_from(entry: dict) -> HttpResponse:
     response = HttpResponse(entry["content"])
     for name, value in entry["headers"]:
-        response[name] = value
-    response["ETag"] = entry["etag"]
+        response.headers[name] = value
     return response

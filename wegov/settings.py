@@ -100,7 +100,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: shared between gunicorn nodes in production (REDIS_URL).
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "wegov.cache.RedisCache", "LOCATION": REDIS_URL}}
     # Sessions read from the shared cache, written through to the database: one
     # query less on every logged-in request (the desk's scanner above all).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -54,6 +54,12 @@ def get(client, address, **headers):
     return response, len(queries)
 
 
+def key_of(address, lang="en") -> str:
+    """The page cache's key of an address, as the test client asks for it."""
+    with translation.override(lang):
+        return pagecache.page_key(RequestFactory().get(address))
+
+
 def cached_text(client, address) -> str:
     """The page, after making sure the cache now holds it (a second GET runs no query)."""
     get(client, address)
@@ -328,6 +334,22 @@ def test_seat_counts_are_at_most_a_few_seconds_old(client, summit):
     assert "29 seats left" in fresh
 
 
+def test_while_one_process_renders_again_the_others_serve_the_old_page_briefly(client, summit):
+    WorkshopFactory(event=summit.event, title_en="Workshop 1", capacity=30)
+    address = url("programme", query=DAY)
+    start = seoul(2010, 8, 1, 10, 0)
+    with time_machine.travel(start, tick=False) as clock:
+        cached_text(client, address)
+        clock.move_to(start + timedelta(seconds=pagecache.SEATS_STALE_SECONDS))
+        cache.add(f"{key_of(address)}:rendering", 1)  # another worker is rendering it
+        _during, queries_during = get(client, address)
+        clock.move_to(start + timedelta(seconds=pagecache.SEATS_STALE_SECONDS + pagecache.RENDER_GRACE_SECONDS))
+        _after, queries_after = get(client, address)
+
+    assert queries_during == 0
+    assert queries_after > 0, "past the grace the page is rendered again, whoever claimed it"
+
+
 def test_full_session_shows_full_within_a_few_seconds(client, summit):
     workshop = WorkshopFactory(event=summit.event, title_en="Workshop 1", capacity=1)
     start = seoul(2010, 8, 1, 10, 0)
@@ -507,7 +529,7 @@ def redis_cache(settings):
         redis.Redis.from_url(location, socket_connect_timeout=1).ping()
     except redis.RedisError:
         pytest.skip("no Redis at 127.0.0.1:6379")
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}}
+    settings.CACHES = {"default": {"BACKEND": "wegov.cache.RedisCache", "LOCATION": location}}
     cache.delete_many([pagecache.VERSION_KEY])
     yield
     cache.clear()
