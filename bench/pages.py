@@ -25,8 +25,8 @@ import argparse
 import json
 import os
 import re
+import shutil
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -34,8 +34,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common  # noqa: E402
-from bench.common import BenchError, say  # noqa: E402
+from bench import common
+from bench.common import BenchError, say
 
 CEILING = "/bench/ceiling"
 LANGUAGES = ("en", "ko")
@@ -141,7 +141,7 @@ def main() -> int:
         if args.keep:
             say(f"Kept: database {args.database}, logs in {workdir}")
         else:
-            subprocess.run(["rm", "-rf", str(workdir)], check=False)  # noqa: S607
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def parse_args() -> argparse.Namespace:
@@ -213,14 +213,12 @@ def measure(port: int, pages: list[Page], script: Path, args) -> list[dict]:
     """Rounds of: ceiling, the page in each language, ceiling, the next page, ... Each page
     is compared with the mean of the ceilings measured just before and just after it."""
     runs = []
+    wrk_options = {"seconds": args.seconds, "connections": args.connections, "script": script}
     for round_number in range(1, args.rounds + 1):
-        ceiling = common.wrk(port, CEILING, seconds=args.seconds, connections=args.connections, script=script)
+        ceiling = common.wrk(port, CEILING, **wrk_options)
         for page in pages:
-            measured = {
-                lang: common.wrk(port, page.url(lang), seconds=args.seconds, connections=args.connections, script=script)
-                for lang in LANGUAGES
-            }
-            after = common.wrk(port, CEILING, seconds=args.seconds, connections=args.connections, script=script)
+            measured = {lang: common.wrk(port, page.url(lang), **wrk_options) for lang in LANGUAGES}
+            after = common.wrk(port, CEILING, **wrk_options)
             reference = (ceiling["rps"] + after["rps"]) / 2
             for lang, result in measured.items():
                 runs.append(
@@ -388,8 +386,7 @@ def print_report(report: dict, args) -> None:
             f"{row['page'][:30]:<30} {row['lang']:<4} {row['rps']:>6.0f} {row['p50_ms']:>7.1f} {row['p99_ms']:>7.1f} "
             f"{r['min']:>9.0%} {r['median']:>9.0%} {r['max']:>9.0%} {row['target']:>6.0%} "
             f"{row['miss_queries']!s:>6}/{row['hit_queries']!s:<5} {row['miss_calls']!s:>8}/{row['hit_calls']!s:<6} "
-            f"{'ok' if row['met'] else 'MISSED'}"
-            + (f" ({row['errors']} errors)" if row["errors"] else "")
+            f"{'ok' if row['met'] else 'MISSED'}" + (f" ({row['errors']} errors)" if row["errors"] else "")
         )
     peaks = report["worker_peak_rss_mib"]
     say("")
