@@ -272,7 +272,7 @@ def _city_json(city: ParticipatingCity) -> dict:
     }
 
 
-@pagecache.cached_page
+@pagecache.cached_page(seats=True)
 @require_safe
 def programme_json(request: HttpRequest) -> JsonResponse:
     """The current event's published programme, speakers, exhibitors and cities in
@@ -295,5 +295,5 @@ def programme_json(request: HttpRequest) -> JsonResponse:
         }
     response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Access-Control-Allow-Origin"] = "*"
-    response.fresh_until = pagecache.seats_deadline(moment, sessions)  # it gives seats_left
+    response.shows_seats = pagecache.shows_seats(sessions)  # it gives seats_left
     return response

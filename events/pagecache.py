@@ -13,12 +13,17 @@ in between from the old rows is then never served.
 
 Time: an entry may also say until when it is right (`response.fresh_until`): the home
 page's clock and "now and next" until the next minute or session boundary, the
-programme's default day until midnight, and pages that show live seat counts ("3 seats
-left", "Full") for `SEATS_STALE_SECONDS`, since the registration service changes those
-counts without telling the pages. When that time is up, the first process to see it
+programme's default day until midnight. When that time is up, the first process to see it
 renders the page again while the others serve the old one for at most
-`RENDER_GRACE_SECONDS` more: seat counts are at most 5 seconds old, the clock and "now and
-next" at most 2 seconds late.
+`RENDER_GRACE_SECONDS` more (the clock and "now and next" are at most 2 seconds late).
+
+Seats: the registration service changes seat counts without telling the pages, so a page
+that shows them ("3 seats left", "Full": `response.shows_seats`) records the *seat
+fingerprint* it was rendered under: a hash of every bookable session's booked seats, kept in
+the cache and read again from the database (one small query) when it is older than
+`SEATS_STALE_SECONDS`, by one process at a time. A page whose fingerprint is no longer the
+current one is rendered again: seat counts are at most 5 seconds old, and pages are
+rendered again only when seats were actually booked or released.
 
 Per visitor: a page is served from (and stored in) the cache only for a visitor who is not
 logged in and has no pending message; others get a fresh render marked never to be cached.
@@ -57,7 +62,8 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pages:version"
 KEY_PREFIX = "pages:page:"
-# How long a page that shows live seat counts is served from the cache.
+SEATS_KEY = "pages:seats"
+# How often the seat fingerprint is read again from the database.
 SEATS_STALE_SECONDS = 3
 # When a page's time is up (not when its content changed), one process renders it again
 # while the others go on serving the old page for at most this long.
@@ -117,11 +123,42 @@ def next_midnight(moment: datetime) -> datetime:
     return datetime.combine(moment.date() + timedelta(days=1), datetime.min.time(), tzinfo=moment.tzinfo)
 
 
-def seats_deadline(moment: datetime, sessions) -> datetime | None:
-    """`moment` + SEATS_STALE_SECONDS when one of `sessions` shows a seat count, else None."""
-    if any(session.booking_required for session in sessions):
-        return moment + timedelta(seconds=SEATS_STALE_SECONDS)
-    return None
+def shows_seats(sessions) -> bool:
+    """Whether a page listing `sessions` shows a live seat count."""
+    return any(session.booking_required for session in sessions)
+
+
+# --- Seats ----------------------------------------------------------------------------
+
+
+def seat_fingerprint() -> str:
+    """A hash of the booked seats of every session that takes bookings (one query)."""
+    from events.queries import booked_seats
+
+    return hashlib.sha256(repr(booked_seats()).encode()).hexdigest()
+
+
+def _current_seats(seats: dict | None, now: float) -> str:
+    """The seat fingerprint, at most SEATS_STALE_SECONDS old (or RENDER_GRACE_SECONDS more
+    while another process reads it again)."""
+    if seats is not None and seats["until"] > now:
+        return seats["fingerprint"]
+    if seats is not None and seats["until"] + RENDER_GRACE_SECONDS > now:
+        try:
+            if not cache.add(f"{SEATS_KEY}:reading", 1, timeout=RENDER_GRACE_SECONDS):
+                return seats["fingerprint"]
+        except Exception:
+            logger.warning("Page cache unreachable", exc_info=True)
+    fingerprint = seat_fingerprint()
+    try:
+        cache.set(
+            SEATS_KEY,
+            {"fingerprint": fingerprint, "until": now + SEATS_STALE_SECONDS},
+            timeout=SEATS_STALE_SECONDS + RENDER_GRACE_SECONDS + 1,
+        )
+    except Exception:
+        logger.warning("Page cache unreachable", exc_info=True)
+    return fingerprint
 
 
 # --- Serving ------------------------------------------------------------------------
@@ -145,8 +182,12 @@ def page_key(request) -> str:
     return KEY_PREFIX + hashlib.sha256(address.encode()).hexdigest()
 
 
-def cached_page(view):
-    """Serve `view` from the shared cache for visitors without per-visitor parts."""
+def cached_page(view=None, *, seats: bool = False):
+    """Serve `view` from the shared cache for visitors without per-visitor parts.
+
+    `seats`: the view may show seat counts (then it sets `response.shows_seats`)."""
+    if view is None:
+        return lambda view: cached_page(view, seats=seats)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -158,38 +199,48 @@ def cached_page(view):
             return response
 
         key = page_key(request)
-        version, entry = _read(key)
+        version, seats_read, entry = _read(key)
         now = time.time()
-        if version is not None and entry is not None and entry["version"] == version and _servable(key, entry, now):
-            response = _response_from(entry)
-        else:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
-            if version is None or not _storable(request, response):
-                return response
-            entry = _entry_of(response, version, now)
-            if entry is None:
-                return response
-            _write(key, entry, now)
-        if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
-            return get_conditional_response(request, etag=response["ETag"], response=response)
-        return response
+        current_seats = None
+        if version is not None and entry is not None and entry["version"] == version:
+            if entry["seats"] is not None:
+                current_seats = _current_seats(seats_read, now)
+            if entry["seats"] == current_seats and _servable(key, entry, now):
+                response = _response_from(entry)
+                return _conditional(request, response)
+        if version is not None and seats and current_seats is None:
+            current_seats = _current_seats(seats_read, now)  # before rendering: the page is at least as new
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        if version is None or not _storable(request, response):
+            return response
+        entry = _entry_of(response, version, current_seats if getattr(response, "shows_seats", False) else None, now)
+        if entry is None:
+            return response
+        _write(key, entry, now)
+        return _conditional(request, response)
 
     return wrapped
 
 
-def _read(key: str) -> tuple[str | None, dict | None]:
-    """The content version and the page's entry, in one round trip."""
+def _read(key: str) -> tuple[str | None, dict | None, dict | None]:
+    """The content version, the seat fingerprint and the page's entry, in one round trip."""
     try:
-        found = cache.get_many([VERSION_KEY, key])
+        found = cache.get_many([VERSION_KEY, SEATS_KEY, key])
     except Exception:
         logger.warning("Page cache unreachable", exc_info=True)
-        return None, None
+        return None, None, None
     version = found.get(VERSION_KEY)
     if version is None:
         version = _current_version()
-    return version, found.get(key)
+    return version, found.get(SEATS_KEY), found.get(key)
+
+
+def _conditional(request, response):
+    if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+        return get_conditional_response(request, etag=response["ETag"], response=response)
+    return response
 
 
 def _servable(key: str, entry: dict, now: float) -> bool:
@@ -224,7 +275,7 @@ def _storable(request, response) -> bool:
     )
 
 
-def _entry_of(response, version: str, now: float) -> dict | None:
+def _entry_of(response, version: str, seats: str | None, now: float) -> dict | None:
     """What is stored: the body and the headers the view set, with the ETag and the
     cache headers added to `response` too."""
     until = now + settings.PAGE_CACHE_SECONDS
@@ -237,7 +288,7 @@ def _entry_of(response, version: str, now: float) -> dict | None:
     response["ETag"] = quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
     patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
-    return {"version": version, "until": until, "headers": list(response.items()), "content": content}
+    return {"version": version, "seats": seats, "until": until, "headers": list(response.items()), "content": content}
 
 
 def _response_from(entry: dict) -> HttpResponse:

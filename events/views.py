@@ -2,8 +2,8 @@
 
 Every page renders without a current event (an empty site) with a friendly
 message instead of a server error. Every page is served through the page cache
-(events/pagecache.py); a page that depends on the time or on live seat counts
-says until when it is right (`fresh_until`)."""
+(events/pagecache.py); a page that depends on the time says until when it is right
+(`fresh_until`), one that shows live seat counts says so (`shows_seats`)."""
 
 from datetime import date, datetime
 
@@ -28,6 +28,7 @@ class EventPageView(TemplateView):
     """A read page about the current event; `no_event.html` when there is none."""
 
     fresh_until: datetime | None = None
+    shows_seats = False
 
     def get(self, request, *args, **kwargs):
         self.event = current_event(request)
@@ -35,6 +36,7 @@ class EventPageView(TemplateView):
             return render(request, "events/no_event.html", {"event": None})
         response = super().get(request, *args, **kwargs)
         response.fresh_until = self.fresh_until
+        response.shows_seats = self.shows_seats
         return response
 
     def right_until(self, moment: datetime | None) -> None:
@@ -57,7 +59,7 @@ class HomeView(EventPageView):
         # The clock shows minutes; "now and next" changes when a session starts or ends.
         self.right_until(pagecache.next_minute(moment))
         self.right_until(now_and_next.changes_at)
-        self.right_until(pagecache.seats_deadline(moment, [*now_and_next.now, *now_and_next.next]))
+        self.shows_seats = pagecache.shows_seats([*now_and_next.now, *now_and_next.next])
         return {
             "now": event.local(moment),
             "days_to_go": (event.start_date - event.local(moment).date()).days,
@@ -101,7 +103,7 @@ class ProgrammeView(EventPageView):
             self.right_until(pagecache.next_midnight(event.local(moment)))  # the default day is today's
 
         sessions = list(queries.programme_for(event, day=day, kind=kind))
-        self.right_until(pagecache.seats_deadline(timezone.now(), sessions))
+        self.shows_seats = pagecache.shows_seats(sessions)
         return {
             "tabs": tabs,
             "day": day,
@@ -121,7 +123,7 @@ class SessionView(EventPageView):
         session = queries.session_for(event, self.kwargs["slug"])
         if session is None:
             raise Http404("No such session")
-        self.right_until(pagecache.seats_deadline(timezone.now(), [session]))
+        self.shows_seats = pagecache.shows_seats([session])
         return {"session": session, "day": event.local(session.starts_at).date()}
 
     def get(self, request, *args, **kwargs):
@@ -176,16 +178,16 @@ class LiveView(EventPageView):
 
     def page_context(self, event):
         streamed = list(queries.streamed_sessions(event))
-        self.right_until(pagecache.seats_deadline(timezone.now(), streamed))
+        self.shows_seats = pagecache.shows_seats(streamed)
         return {"streamed": streamed}
 
 
-home = pagecache.cached_page(HomeView.as_view())
-programme = pagecache.cached_page(ProgrammeView.as_view())
-session_detail = pagecache.cached_page(SessionView.as_view())
+home = pagecache.cached_page(HomeView.as_view(), seats=True)
+programme = pagecache.cached_page(ProgrammeView.as_view(), seats=True)
+session_detail = pagecache.cached_page(SessionView.as_view(), seats=True)
 speakers = pagecache.cached_page(SpeakersView.as_view())
 exhibition = pagecache.cached_page(ExhibitionView.as_view())
 cities = pagecache.cached_page(CitiesView.as_view())
 about = pagecache.cached_page(AboutView.as_view())
 venue = pagecache.cached_page(VenueView.as_view())
-live = pagecache.cached_page(LiveView.as_view())
+live = pagecache.cached_page(LiveView.as_view(), seats=True)

@@ -334,20 +334,54 @@ def test_seat_counts_are_at_most_a_few_seconds_old(client, summit):
     assert "29 seats left" in fresh
 
 
-def test_while_one_process_renders_again_the_others_serve_the_old_page_briefly(client, summit):
-    WorkshopFactory(event=summit.event, title_en="Workshop 1", capacity=30)
+def test_while_one_process_reads_the_seats_again_the_others_serve_the_old_page_briefly(client, summit):
+    workshop = WorkshopFactory(event=summit.event, title_en="Workshop 1", capacity=30)
     address = url("programme", query=DAY)
     start = seoul(2010, 8, 1, 10, 0)
     with time_machine.travel(start, tick=False) as clock:
         cached_text(client, address)
+        Session.objects.filter(pk=workshop.pk).update(seats_booked=F("seats_booked") + 1)
         clock.move_to(start + timedelta(seconds=pagecache.SEATS_STALE_SECONDS))
-        cache.add(f"{key_of(address)}:rendering", 1)  # another worker is rendering it
-        _during, queries_during = get(client, address)
+        cache.add(f"{pagecache.SEATS_KEY}:reading", 1)  # another worker is reading the seats
+        during, queries_during = get(client, address)
         clock.move_to(start + timedelta(seconds=pagecache.SEATS_STALE_SECONDS + pagecache.RENDER_GRACE_SECONDS))
-        _after, queries_after = get(client, address)
+        after, queries_after = get(client, address)
 
     assert queries_during == 0
+    assert "30 seats left" in during.content.decode()
+    assert queries_after > 0
+    assert "29 seats left" in after.content.decode(), "past the grace the seats are read again, whoever claimed it"
+
+
+def test_while_one_process_renders_again_the_others_serve_the_old_page_briefly(client, summit):
+    address = url("home")
+    start = seoul(2010, 9, 7, 10, 0)
+    with time_machine.travel(start, tick=False) as clock:
+        before = cached_text(client, address)
+        clock.move_to(start + timedelta(minutes=1))  # the clock on the page is a minute late
+        cache.add(f"{key_of(address)}:rendering", 1)  # another worker is rendering it
+        during, queries_during = get(client, address)
+        clock.move_to(start + timedelta(minutes=1, seconds=pagecache.RENDER_GRACE_SECONDS))
+        after, queries_after = get(client, address)
+
+    assert "time now: 10:00" in before
+    assert queries_during == 0
+    assert during.content.decode() == before
     assert queries_after > 0, "past the grace the page is rendered again, whoever claimed it"
+    assert "time now: 10:01" in after.content.decode()
+
+
+def test_pages_showing_seats_are_not_rendered_again_while_no_seat_changes(client, summit):
+    WorkshopFactory(event=summit.event, title_en="Workshop 1", capacity=30)
+    address = url("programme", query=DAY)
+    start = seoul(2010, 8, 1, 10, 0)
+    with time_machine.travel(start, tick=False) as clock:
+        first = cached_text(client, address)
+        clock.move_to(start + timedelta(seconds=10 * pagecache.SEATS_STALE_SECONDS))
+        again, queries = get(client, address)
+
+    assert queries == 1, "only the seat fingerprint is read again"
+    assert again.content.decode() == first
 
 
 def test_full_session_shows_full_within_a_few_seconds(client, summit):
