@@ -14,10 +14,13 @@ from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
 from django.db.models import F
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.csp import LazyNonce
 
 from events import pagecache
 from events.models import Session
@@ -583,3 +586,43 @@ def test_no_current_event_page_is_cached_and_made_stale(client):
     EventFactory(name_en="Test Assembly")
 
     assert "Test Assembly" in client.get(url("programme")).content.decode()
+
+
+def _counting_view(marker):
+    """A view that renders `marker`'s count, using a CSRF token or a CSP nonce if asked."""
+
+    def view(request):
+        marker["renders"] += 1
+        if marker.get("csrf"):
+            get_token(request)
+        if marker.get("nonce"):
+            str(request._csp_nonce)
+        return HttpResponse(f"render {marker['renders']}")
+
+    return view
+
+
+@pytest.mark.parametrize("uses", ["csrf", "nonce"])
+def test_a_response_with_a_csrf_token_or_csp_nonce_is_never_stored(uses):
+    marker = {"renders": 0, uses: True}
+    view = pagecache.cached_page(_counting_view(marker))
+
+    def request():
+        made = RequestFactory().get("/en/anything/")
+        made._csp_nonce = LazyNonce()
+        return view(made)
+
+    first, second = request(), request()
+
+    assert (first.content, second.content) == (b"render 1", b"render 2")
+    assert not second.has_header("ETag")
+
+
+def test_a_plain_response_is_stored():
+    marker = {"renders": 0}
+    view = pagecache.cached_page(_counting_view(marker))
+
+    first, second = view(RequestFactory().get("/en/anything/")), view(RequestFactory().get("/en/anything/"))
+
+    assert (first.content, second.content) == (b"render 1", b"render 1")
+    assert second["ETag"] == first["ETag"]
