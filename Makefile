@@ -150,3 +150,12 @@ stop:
 .PHONY: bench-rush
 bench-rush: install
 	$(PY) bench/rush.py $(BENCH_RUSH_ARGS)
+
+# The public pages' benchmark (issue 8; bench/README.md): every public page and feed, in both
+# languages, against Django's own ceiling (/bench/ceiling) in interleaved rounds, with gunicorn
+# in production configuration (4 sync workers, DEBUG off) over PostgreSQL (database
+# wegov_bench_pages, created and dropped) and Redis (database 6). Fails when a page serves
+# less than half the ceiling's requests per second; BENCH_PAGES_ARGS="--report-only" to only report.
+.PHONY: bench-pages
+bench-pages: install
+	$(PY) bench/pages.py $(BENCH_PAGES_ARGS)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from events import services
+from events import pagecache, services
 from events.models import (
     Event,
     Exhibitor,
@@ -92,6 +92,7 @@ class SampleDataAdmin(TranslationAdmin):
     def mark_not_sample(self, request, queryset):
         """Checked: neither the row nor any of its details is invented any more."""
         count = queryset.update(is_sample=False, invented_fields=[])
+        pagecache.content_changed()  # update() sends no signal; the JSON shows these marks
         self.message_user(
             request,
             ngettext(
@@ -106,6 +107,7 @@ class SampleDataAdmin(TranslationAdmin):
     @admin.action(description=_("Mark selected as sample data"))
     def mark_sample(self, request, queryset):
         count = queryset.update(is_sample=True)
+        pagecache.content_changed()
         self.message_user(
             request,
             ngettext(

@@ -106,6 +106,12 @@ def time_slots(sessions) -> list[TimeSlot]:
     return [TimeSlot(starts_at, list(group)) for starts_at, group in groupby(sessions, key=lambda s: s.starts_at)]
 
 
+def booked_seats() -> list[tuple[int, int]]:
+    """(session, seats booked) of every session that takes bookings, for the page cache's
+    seat fingerprint (events/pagecache.py): one small query."""
+    return list(Session.objects.filter(booking_required=True).order_by("pk").values_list("pk", "seats_booked"))
+
+
 def session_for(event: Event, slug: str) -> Session | None:
     return programme_for(event).filter(slug=slug).first()
 
@@ -122,6 +128,12 @@ class NowAndNext:
     @property
     def next_starts_at(self) -> datetime | None:
         return self.next[0].starts_at if self.next else None
+
+    @property
+    def changes_at(self) -> datetime | None:
+        """When a running session ends or the next one starts: what is "now" changes then."""
+        moments = [s.ends_at for s in self.now] + ([self.next_starts_at] if self.next else [])
+        return min(moments) if moments else None
 
 
 def now_and_next(event: Event, moment: datetime) -> NowAndNext:

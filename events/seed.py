@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import translation
 
-from events import summit2010
+from events import pagecache, summit2010
 from events.models import (
     Event,
     Exhibitor,
@@ -107,6 +107,7 @@ def _load_event(result: SeedResult, *, demo: bool) -> Event:
     # The database allows one current event: step the others down first.
     others = Event.objects.filter(is_current=True).exclude(slug=row["slug"])
     result.updated[_label(Event)] += others.update(is_current=False)
+    pagecache.content_changed()  # update() sends no signal
     return _sync(result, Event, ("slug",), row)
 
 

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from events import pagecache
 from events.models import Event
 
 
@@ -13,5 +14,6 @@ def make_current(*, event: Event) -> Event:
         list(Event.objects.select_for_update().filter(is_current=True))
         Event.objects.filter(is_current=True).exclude(pk=event.pk).update(is_current=False)
         Event.objects.filter(pk=event.pk).update(is_current=True)
+        pagecache.content_changed()  # update() sends no signal
     event.is_current = True
     return event

@@ -1,9 +1,11 @@
 """The public pages. Thin: each reads through events.queries and renders.
 
 Every page renders without a current event (an empty site) with a friendly
-message instead of a server error."""
+message instead of a server error. Every page is served through the page cache
+(events/pagecache.py); a page that depends on the time says until when it is right
+(`fresh_until`), one that shows live seat counts says so (`shows_seats`)."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.http import Http404
 from django.shortcuts import render
@@ -11,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from events import queries
+from events import pagecache, queries
 from events.models import Event
 
 
@@ -25,11 +27,21 @@ def current_event(request) -> Event | None:
 class EventPageView(TemplateView):
     """A read page about the current event; `no_event.html` when there is none."""
 
+    fresh_until: datetime | None = None
+    shows_seats = False
+
     def get(self, request, *args, **kwargs):
         self.event = current_event(request)
         if self.event is None:
             return render(request, "events/no_event.html", {"event": None})
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        response.fresh_until = self.fresh_until
+        response.shows_seats = self.shows_seats
+        return response
+
+    def right_until(self, moment: datetime | None) -> None:
+        """The page shows something that may change at `moment` (the page cache's limit)."""
+        self.fresh_until = pagecache.earliest(self.fresh_until, moment)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(event=self.event, **self.page_context(self.event), **kwargs)
@@ -43,10 +55,15 @@ class HomeView(EventPageView):
 
     def page_context(self, event):
         moment = timezone.now()
+        now_and_next = queries.now_and_next(event, moment)
+        # The clock shows minutes; "now and next" changes when a session starts or ends.
+        self.right_until(pagecache.next_minute(moment))
+        self.right_until(now_and_next.changes_at)
+        self.shows_seats = pagecache.shows_seats([*now_and_next.now, *now_and_next.next])
         return {
             "now": event.local(moment),
             "days_to_go": (event.start_date - event.local(moment).date()).days,
-            "now_and_next": queries.now_and_next(event, moment),
+            "now_and_next": now_and_next,
             "highlights": queries.highlights_for(event),
         }
 
@@ -81,9 +98,12 @@ class ProgrammeView(EventPageView):
         if day not in tabs:
             if day_value:
                 notices.append(_("That day is not in the programme: showing the programme of another day."))
-            day = queries.default_programme_day(event, index, kind, timezone.now())
+            moment = timezone.now()
+            day = queries.default_programme_day(event, index, kind, moment)
+            self.right_until(pagecache.next_midnight(event.local(moment)))  # the default day is today's
 
         sessions = list(queries.programme_for(event, day=day, kind=kind))
+        self.shows_seats = pagecache.shows_seats(sessions)
         return {
             "tabs": tabs,
             "day": day,
@@ -103,6 +123,7 @@ class SessionView(EventPageView):
         session = queries.session_for(event, self.kwargs["slug"])
         if session is None:
             raise Http404("No such session")
+        self.shows_seats = pagecache.shows_seats([session])
         return {"session": session, "day": event.local(session.starts_at).date()}
 
     def get(self, request, *args, **kwargs):
@@ -156,15 +177,17 @@ class LiveView(EventPageView):
     template_name = "events/live.html"
 
     def page_context(self, event):
-        return {"streamed": list(queries.streamed_sessions(event))}
+        streamed = list(queries.streamed_sessions(event))
+        self.shows_seats = pagecache.shows_seats(streamed)
+        return {"streamed": streamed}
 
 
-home = HomeView.as_view()
-programme = ProgrammeView.as_view()
-session_detail = SessionView.as_view()
-speakers = SpeakersView.as_view()
-exhibition = ExhibitionView.as_view()
-cities = CitiesView.as_view()
-about = AboutView.as_view()
-venue = VenueView.as_view()
-live = LiveView.as_view()
+home = pagecache.cached_page(HomeView.as_view(), seats=True)
+programme = pagecache.cached_page(ProgrammeView.as_view(), seats=True)
+session_detail = pagecache.cached_page(SessionView.as_view(), seats=True)
+speakers = pagecache.cached_page(SpeakersView.as_view())
+exhibition = pagecache.cached_page(ExhibitionView.as_view())
+cities = pagecache.cached_page(CitiesView.as_view())
+about = pagecache.cached_page(AboutView.as_view())
+venue = pagecache.cached_page(VenueView.as_view())
+live = pagecache.cached_page(LiveView.as_view(), seats=True)

@@ -333,8 +333,11 @@ def test_programme_ics_queries_do_not_grow_with_sessions(client, event, n, djang
 
     with django_assert_num_queries(3):  # event, sessions + kind/room/event, speakers
         response = client.get(url("programme_ics"))
+    with django_assert_num_queries(0):  # the page cache
+        again = client.get(url("programme_ics"))
 
     assert len(parse(response).walk("VEVENT")) == n
+    assert again.content == response.content
 
 
 @pytest.mark.parametrize("n", [1, 5])
@@ -344,17 +347,22 @@ def test_session_ics_queries_do_not_grow_with_speakers(client, event, n, django_
 
     with django_assert_num_queries(3):  # event, session, speakers
         response = client.get(url("session_ics", slug="panel"))
+    with django_assert_num_queries(0):  # the page cache
+        again = client.get(url("session_ics", slug="panel"))
 
     assert str(parse(response).walk("VEVENT")[0]["DESCRIPTION"]).count("\n- ") == n
+    assert again.content == response.content
 
 
 @pytest.mark.parametrize("n", [1, 5])
 def test_programme_json_queries_do_not_grow_with_rows(client, event, n, django_assert_num_queries):
     make_programme(event, n)
 
-    # event, sessions, their speakers, speakers, their sessions, exhibitors, cities
-    with django_assert_num_queries(7):
+    # seat fingerprint (page cache), event, sessions, their speakers, speakers, their sessions, exhibitors, cities
+    with django_assert_num_queries(8):
         data = client.get(url("programme_json")).json()
+    with django_assert_num_queries(0):  # the page cache
+        assert client.get(url("programme_json")).json() == data
 
     assert len(data["sessions"]) == n
     assert len(data["speakers"]) == 2 * n

@@ -1,4 +1,8 @@
-"""Every list page runs the same number of SQL queries for 1 row as for 5."""
+"""Every list page runs the same number of SQL queries for 1 row as for 5 when it is
+rendered, and none when the page cache serves it again (events/pagecache.py).
+
+Pages that may show seat counts (home, programme, session, live) also read the seat
+fingerprint when the cache has none newer than 3 seconds: "+ seats" below."""
 
 import pytest
 import time_machine
@@ -19,6 +23,14 @@ from tests.factories import (
 ROWS = [1, 5]
 
 
+def assert_served_again_without_queries(client, url, first, django_assert_num_queries):
+    """The same address again comes from the page cache: no query, the same bytes."""
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+
+
 def sessions_with_speakers(event, n, **kwargs):
     """n sessions, each with two speakers and a booking count."""
     sessions = SessionFactory.create_batch(n, event=event, booking_required=True, capacity=50, **kwargs)
@@ -34,9 +46,12 @@ def test_programme_queries_do_not_grow_with_sessions(client, django_assert_num_q
     event = EventFactory()
     sessions_with_speakers(event, n)
 
-    # event, days index, kinds, sessions (kind, room, event joined), speakers
-    with django_assert_num_queries(5):
+    # seats, event, days index, kinds, sessions (kind, room, event joined), speakers
+    with django_assert_num_queries(6):
         response = client.get(reverse("events:programme") + "?day=2010-09-08")
+    assert_served_again_without_queries(
+        client, reverse("events:programme") + "?day=2010-09-08", response, django_assert_num_queries
+    )
 
     assert len(response.context["sessions"]) == n
 
@@ -55,9 +70,11 @@ def test_home_queries_do_not_grow_with_sessions(client, django_assert_num_querie
         ends_at=seoul(2010, 9, 8, 12, 0),
     )
 
-    # event, now-and-next sessions + speakers, highlighted sessions + speakers
-    with time_machine.travel(seoul(2010, 9, 8, 9, 30), tick=False), django_assert_num_queries(5):
-        response = client.get(reverse("events:home"))
+    # seats, event, now-and-next sessions + speakers, highlighted sessions + speakers
+    with time_machine.travel(seoul(2010, 9, 8, 9, 30), tick=False):
+        with django_assert_num_queries(6):
+            response = client.get(reverse("events:home"))
+        assert_served_again_without_queries(client, reverse("events:home"), response, django_assert_num_queries)
 
     assert len(response.context["now_and_next"].now) == n
     assert len(response.context["now_and_next"].next) == n
@@ -75,6 +92,7 @@ def test_speakers_queries_do_not_grow_with_speakers(client, django_assert_num_qu
     # event, speakers, their appearances with sessions
     with django_assert_num_queries(3):
         response = client.get(reverse("events:speakers"))
+    assert_served_again_without_queries(client, reverse("events:speakers"), response, django_assert_num_queries)
 
     assert len(response.context["speakers"]) == 2 * n
 
@@ -90,6 +108,7 @@ def test_exhibition_queries_do_not_grow_with_exhibitors(client, django_assert_nu
     # event, exhibitors, exhibition sessions with rooms
     with django_assert_num_queries(3):
         response = client.get(reverse("events:exhibition"))
+    assert_served_again_without_queries(client, reverse("events:exhibition"), response, django_assert_num_queries)
 
     exhibition = response.context["exhibition"]
     assert (len(exhibition.companies), len(exhibition.pavilions), len(exhibition.sessions)) == (n, n, n)
@@ -104,6 +123,7 @@ def test_cities_queries_do_not_grow_with_cities(client, django_assert_num_querie
     # event, cities
     with django_assert_num_queries(2):
         response = client.get(reverse("events:cities"))
+    assert_served_again_without_queries(client, reverse("events:cities"), response, django_assert_num_queries)
 
     assert len(response.context["cities"]) == n
 
@@ -114,9 +134,10 @@ def test_live_queries_do_not_grow_with_streamed_sessions(client, django_assert_n
     event = EventFactory()
     sessions_with_speakers(event, n, is_streamed=True)
 
-    # event, streamed sessions, their speakers
-    with django_assert_num_queries(3):
+    # seats, event, streamed sessions, their speakers
+    with django_assert_num_queries(4):
         response = client.get(reverse("events:live"))
+    assert_served_again_without_queries(client, reverse("events:live"), response, django_assert_num_queries)
 
     assert len(response.context["streamed"]) == n
 
@@ -131,6 +152,7 @@ def test_about_queries_do_not_grow_with_rows(client, django_assert_num_queries, 
     # event, all the figures in one query
     with django_assert_num_queries(2):
         response = client.get(reverse("events:about"))
+    assert_served_again_without_queries(client, reverse("events:about"), response, django_assert_num_queries)
 
     assert response.context["figures"].cities == n
     assert response.context["figures"].sessions == n
@@ -144,16 +166,18 @@ def test_session_page_queries_do_not_grow_with_speakers(client, django_assert_nu
     for _ in range(n):
         SessionSpeakerFactory(session=session)
 
-    # event, session (kind, room, event joined), speakers
-    with django_assert_num_queries(3):
+    # seats, event, session (kind, room, event joined), speakers
+    with django_assert_num_queries(4):
         response = client.get(session.get_absolute_url())
+    assert_served_again_without_queries(client, session.get_absolute_url(), response, django_assert_num_queries)
 
     assert len(response.context["session"].appearances.all()) == n
 
 
 @pytest.mark.django_db
 def test_pages_without_an_event_run_one_query(client, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         response = client.get(reverse("events:programme"))
+    assert_served_again_without_queries(client, reverse("events:programme"), response, django_assert_num_queries)
 
     assert response.status_code == 200

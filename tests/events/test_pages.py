@@ -212,10 +212,8 @@ def test_header_offers_the_other_language_named_in_itself(client, lang):
     html = get(client, lang, "programme").content.decode()
 
     other = "en" if lang == "ko" else "ko"
-    assert 'action="/i18n/setlang/"' in html
-    assert 'name="csrfmiddlewaretoken"' in html
-    assert f'<input type="hidden" name="next" value="/{other}/programme/">' in html
-    assert f'<input type="hidden" name="language" value="{other}">' in html
+    assert f'<a class="language-link" href="/{other}/programme/" hreflang="{other}">' in html
+    assert "csrfmiddlewaretoken" not in html
     assert "한국어" in html
     assert "English" in html
     assert f'<link rel="alternate" hreflang="{other}" href="/{other}/programme/">' in html
@@ -227,7 +225,7 @@ def test_language_switch_keeps_the_page_and_its_query(client):
 
     html = client.get("/en/programme/?day=2010-09-08&kind=workshop").content.decode()
 
-    assert 'name="next" value="/ko/programme/?day=2010-09-08&amp;kind=workshop"' in html
+    assert 'href="/ko/programme/?day=2010-09-08&amp;kind=workshop" hreflang="ko"' in html
 
 
 @pytest.mark.django_db
@@ -440,7 +438,7 @@ def test_404_page_renders_without_a_current_event(client):
     assert response.status_code == 404
     html = response.content.decode()
     assert in_language("ko", "Page not found") in html
-    assert 'name="next" value="/en/sessions/anything/"' in html
+    assert 'href="/en/sessions/anything/" hreflang="en"' in html
 
 
 # --- Speakers, exhibition, cities --------------------------------------------------------
