@@ -28,5 +28,6 @@ urlpatterns += i18n_patterns(
 if settings.DEBUG or settings.TESTING:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
+handler400 = "wegov.views.bad_request"
 handler404 = "wegov.views.page_not_found"
 handler500 = "wegov.views.server_error"
