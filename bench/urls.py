@@ -8,7 +8,7 @@ on this machine in the same run (bench/README.md)."""
 from django.http import HttpResponse
 from django.urls import path
 
-from wegov.urls import handler404, handler500  # noqa: F401
+from wegov.urls import handler400, handler404, handler500  # noqa: F401
 from wegov.urls import urlpatterns as site_urlpatterns
 
 

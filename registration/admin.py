@@ -14,7 +14,7 @@ RegistrationAdmin the badge actions, the attention filter and the check-ins inli
 """
 
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from events.models import Session
 from registration import outbox, services
 from registration.dashboard.admin import ExportPermissionMixin, export_selected_csv, export_selected_xlsx
 from registration.desk.admin import AttentionFilter, CheckInInline, print_badges_a4, print_badges_a6
+from registration.forms import EmailAddressField
 from registration.models import (
     Booking,
     BookingStatus,
@@ -35,6 +36,7 @@ from registration.models import (
     Status,
 )
 from registration.search import fold
+from wegov.inputs import parse_id
 
 # What a resent "welcome" mail is, by the registration's status.
 WELCOME_MAIL = {
@@ -85,9 +87,9 @@ class BookedSessionFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         sessions = Session.objects.filter(booking_required=True).order_by("starts_at", "pk")
-        event_id = request.GET.get("event__id__exact")
-        if event_id and event_id.isdigit():
-            sessions = sessions.filter(event_id=int(event_id))
+        event_id = parse_id(request.GET.get("event__id__exact"))
+        if event_id is not None:
+            sessions = sessions.filter(event_id=event_id)
         else:
             sessions = sessions.filter(event__is_current=True)
         return [(str(session.pk), session.title) for session in sessions]
@@ -96,9 +98,10 @@ class BookedSessionFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
+        session_id = parse_id(value)  # "²".isdigit() is True, but int("²") fails
+        if session_id is None:
             return queryset.none()
-        booked = Booking.objects.filter(session_id=int(value)).exclude(status=BookingStatus.CANCELLED)
+        booked = Booking.objects.filter(session_id=session_id).exclude(status=BookingStatus.CANCELLED)
         return queryset.filter(pk__in=booked.values("registration_id"))
 
 
@@ -118,6 +121,8 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
     list_filter = ("category", "status", "is_walk_in", "event", BookedSessionFilter, AttentionFilter)
     list_select_related = ("event",)
     search_fields = ("name", "email", "organisation", "=code")
+    # An address mail can be delivered to, as on the public forms.
+    formfield_overrides = {models.EmailField: {"form_class": EmailAddressField}}
     search_help_text = _("Name, e-mail, organisation or registration code.")
     ordering = ("-created_at",)
     list_per_page = 100

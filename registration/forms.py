@@ -23,9 +23,9 @@ from events.models import Audience, Event, Session
 from registration import consent, services
 from registration.errors import RegistrationError
 from registration.models import BookingStatus, Category, Registration
+from wegov.inputs import parse_id
 
 LANGUAGE_CHOICES = [("ko", "한국어"), ("en", "English")]
-MAX_PK = 2**63 - 1  # the largest primary key a database (bigint) can hold
 
 
 class TextField(forms.CharField):
@@ -35,6 +35,28 @@ class TextField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return unicodedata.normalize("NFC", value) if value else value
+
+
+class EmailAddressField(forms.EmailField):
+    """An e-mail address our mail can be delivered to. The part before the @ must
+    be ASCII: an address such as 김민준@example.org needs SMTPUTF8 all the way to
+    the mailbox, which our mail does not use, so it could never receive a ticket.
+    Django's own check takes a few such addresses (the Kelvin sign, "ſ") and
+    answers the others with a generic "Enter a valid email address": this says why."""
+
+    default_error_messages = {
+        "non_ascii_local_part": _(
+            "Use only Latin letters (a–z), digits and signs such as . _ - + before the @: "
+            "mail cannot be delivered to an address with other characters there."
+        ),
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        local_part = value.rpartition("@")[0] if "@" in value else ""
+        if local_part and not local_part.isascii():
+            raise ValidationError(self.error_messages["non_ascii_local_part"], code="non_ascii_local_part")
+        return value
 
 
 class ErrorSummaryMixin:
@@ -122,7 +144,7 @@ class SessionChoiceField(forms.ModelMultipleChoiceField):
         # cannot even compare a number over 64 bits).
         for item in value or []:
             text = str(item)
-            if not (text.isascii() and text.isdigit()) or int(text) > MAX_PK:
+            if parse_id(text) is None:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:50]}
                 )
@@ -203,7 +225,7 @@ class PersonForm(ErrorSummaryMixin, forms.Form):
 
 
 class RegistrationForm(PersonForm):
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("E-mail address"),
         max_length=254,
         help_text=_("Your ticket and the private link to change or cancel your registration are sent here."),
@@ -368,7 +390,7 @@ class NewsForm(forms.Form):
 
 
 class LostLinkForm(ErrorSummaryMixin, forms.Form):
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("E-mail address"),
         max_length=254,
         help_text=_("The address you registered with."),

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses a NUL in the URL or query string before anything else reads it.
+    "wegov.middleware.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -159,6 +161,8 @@ AUTHENTICATION_BACKENDS = [
 # own tests turn it on with the settings fixture).
 AXES_ENABLED = not TESTING
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The user name as the throttle stores it: clipped to its column (a longer one was a server error).
+AXES_USERNAME_CALLABLE = "registration.desk.auth.throttled_username"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True

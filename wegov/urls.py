@@ -28,5 +28,6 @@ urlpatterns += i18n_patterns(
 # in front may serve MEDIA_ROOT itself instead (docs/deploy.md).
 urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_media, name="media")]
 
+handler400 = "wegov.views.bad_request"
 handler404 = "wegov.views.page_not_found"
 handler500 = "wegov.views.server_error"

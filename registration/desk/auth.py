@@ -21,6 +21,23 @@ DESK_PERMISSION = "registration.use_desk"
 # The API re-reads the permission at most this often per log-in session.
 API_PERMISSION_RECHECK_SECONDS = 60
 API_PERMISSION_SESSION_KEY = "desk_permission_checked_at"
+# The length of django-axes' username columns.
+THROTTLE_USERNAME_LENGTH = 255
+
+
+def throttled_username(request, credentials) -> str | None:
+    """The user name django-axes counts failed log-ins under (AXES_USERNAME_CALLABLE),
+    for the desk's and the admin's log-in: the name typed, clipped to the length
+    of axes' columns and without NUL characters, so that any name typed can be
+    recorded. No account has a name that long (150 characters at most), so
+    clipping joins no real user to another."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = request.POST.get("username")
+    if not isinstance(username, str):
+        return None
+    return username.replace("\x00", "")[:THROTTLE_USERNAME_LENGTH]
 
 
 def may_use_desk(user) -> bool:

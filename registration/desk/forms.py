@@ -19,8 +19,9 @@ from phonenumber_field.formfields import PhoneNumberField
 from events.models import Audience, Event, Session
 from registration import consent, services
 from registration.errors import RegistrationError
-from registration.forms import MAX_PK, ErrorSummaryMixin, TextField, country_choices
+from registration.forms import EmailAddressField, ErrorSummaryMixin, TextField, country_choices
 from registration.models import Category, Checkpoint
+from wegov.inputs import is_storable, parse_id
 
 
 class SafeChoiceMixin:
@@ -32,9 +33,7 @@ class SafeChoiceMixin:
     def to_python(self, value):
         if value not in self.empty_values:
             text = str(value)
-            if "\x00" in text or len(text) > 100 or (self.pk_is_number and not (text.isascii() and text.isdigit())):
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-            if self.pk_is_number and int(text) > MAX_PK:
+            if not is_storable(text) or len(text) > 100 or (self.pk_is_number and parse_id(text) is None):
                 raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -92,7 +91,7 @@ class WalkInForm(ErrorSummaryMixin, forms.Form):
         help_text=_("Press and city delegates are checked in only once an organiser has approved them."),
     )
     country = forms.ChoiceField(label=_("Country"), choices=country_choices, initial="KR")
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("E-mail address (optional)"),
         max_length=254,
         required=False,

@@ -8,7 +8,9 @@ The API (used by static/js/desk.js, and open to a future scanner app):
 - GET  api/counters/?checkpoint=slug
 POST bodies are JSON and need the CSRF token (X-CSRFToken header). Answers are
 JSON, their messages in the language of the URL (/ko/ or /en/). Bad input gets
-400 with {"error": message}; the ticket secret never travels in a URL.
+400 with {"error": message} (a NUL character or a lone surrogate in a text, an
+id that is not ASCII digits, a NUL in the query string: wegov.middleware); the
+ticket secret never travels in a URL.
 """
 
 import json
@@ -29,6 +31,7 @@ from registration.desk import queries
 from registration.desk.auth import desk_api, desk_required
 from registration.models import CheckpointKind, Registration
 from registration.search import fold
+from wegov.inputs import is_storable, parse_id
 
 MAX_BODY = 4096
 CLEAR_AFTER_MS = {Result.OK: 6000, Result.ALREADY: 6000, Result.REFUSED: 12000}
@@ -197,10 +200,8 @@ def api_search(request):
 @json_api("POST")
 def api_undo(request):
     data = _json_body(request)
-    checkin_id = data.get("checkin")
-    if isinstance(checkin_id, str) and checkin_id.isdigit():
-        checkin_id = int(checkin_id)
-    if not isinstance(checkin_id, int) or isinstance(checkin_id, bool) or not 0 < checkin_id < 2**63:
+    checkin_id = parse_id(data.get("checkin"))  # a number or ASCII digits; "²" and "١٢" are refused
+    if checkin_id is None:
         raise ApiError(_("Send the id of the check-in to undo."))
     checkin = queries.checkin_for_undo(checkin_id)
     if checkin is None:
@@ -245,12 +246,16 @@ def _json_body(request) -> dict:
 def _text(value, field: str, max_length: int) -> str:
     if not isinstance(value, str) or len(value) > max_length:
         raise ApiError(_("“%(field)s” must be a short text.") % {"field": field})
+    if not is_storable(value):  # a NUL or a lone surrogate ("\ud800"): no database takes it
+        raise ApiError(_("“%(field)s” holds a character that is not allowed.") % {"field": field})
     return value
 
 
 def _checkpoint(slug):
     if not slug:
         raise ApiError(_("Say which checkpoint (“checkpoint”: its code)."))
+    if isinstance(slug, str) and not is_storable(slug):
+        raise ApiError(_("“%(field)s” holds a character that is not allowed.") % {"field": "checkpoint"})
     checkpoint = queries.checkpoint_by_slug(slug) if isinstance(slug, str) else None
     if checkpoint is None:
         raise ApiError(_("Unknown checkpoint."))
