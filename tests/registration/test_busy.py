@@ -206,10 +206,11 @@ def test_changing_details_behind_a_held_lock_says_busy(client, clock, registered
     assert registered.name == "Ana Lima"
 
 
-def test_changing_sessions_behind_a_held_event_lock_says_busy(
+def test_changing_sessions_behind_a_held_session_lock_says_busy(
     client, clock, open_event, workshops, registered, holder, short_lock_timeout
 ):
-    holder.lock_row(type(open_event), open_event.pk)
+    # Changing sessions locks the sessions concerned (never the event's row).
+    holder.lock_row(type(workshops[1]), workshops[1].pk)
 
     response = client.post(
         url("manage_sessions", secret=registered.manage_secret), {"sessions-sessions": [workshops[1].pk]}
