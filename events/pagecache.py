@@ -25,9 +25,15 @@ the cache and read again from the database (one small query) when it is older th
 current one is rendered again: seat counts are at most 5 seconds old, and pages are
 rendered again only when seats were actually booked or released.
 
-Per visitor: a page is served from (and stored in) the cache only for a visitor who is not
-logged in and has no pending message; others get a fresh render marked never to be cached.
-A response that set a CSRF token, a CSP nonce or a cookie is never stored. Cached pages say
+Where: `PageCacheMiddleware`, early in settings.MIDDLEWARE, serves stored pages to
+visitors without a session or message cookie before the rest of the stack runs, and stores
+the final response (with every header the stack added) of a view marked by `cached_page`.
+The decorator serves stored pages to the other visitors who may have them.
+
+Per visitor: a page is served from the cache only for a visitor who is not logged in and
+has no pending message; others get a fresh render marked never to be cached. A page is
+stored only from a visitor without a session or message cookie, and a response that set a
+CSRF token, a CSP nonce or a cookie is never stored. Cached pages say
 `Cache-Control: private, no-cache` with an ETag (a hash of the body): a phone re-reading a
 page gets 304 Not Modified until the page changes.
 
@@ -40,6 +46,7 @@ import hashlib
 import logging
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
 
@@ -63,6 +70,9 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "pages:version"
 KEY_PREFIX = "pages:page:"
 SEATS_KEY = "pages:seats"
+# Addresses (after the language prefix) of pages never cached: PageCacheMiddleware does
+# not look them up (a lookup there would only cost a round trip).
+UNCACHED_PATHS = ("admin/", "register/", "desk/")
 # How often the seat fingerprint is read again from the database.
 SEATS_STALE_SECONDS = 3
 # When a page's time is up (not when its content changed), one process renders it again
@@ -177,14 +187,20 @@ def is_per_visitor(request) -> bool:
     return False
 
 
-def page_key(request) -> str:
-    address = "|".join([request.scheme, request.get_host(), get_language() or "", request.get_full_path()])
+def page_key(request, language: str | None = None) -> str:
+    """The page's key: scheme, host, language (the request's, unless given) and address."""
+    language = language if language is not None else get_language() or ""
+    address = "|".join([request.scheme, request.get_host(), language, request.get_full_path()])
     return KEY_PREFIX + hashlib.sha256(address.encode()).hexdigest()
 
 
 def cached_page(view=None, *, seats: bool = False):
-    """Serve `view` from the shared cache for visitors without per-visitor parts.
+    """Serve `view` from the shared cache for visitors without per-visitor parts, and
+    mark its fresh response as one PageCacheMiddleware may store.
 
+    Visitors without a session or message cookie are served by the middleware before
+    they reach the view; here come those it could not serve (a miss, or a visitor with
+    cookies, who is served a stored page too unless logged in or with a message).
     `seats`: the view may show seat counts (then it sets `response.shows_seats`)."""
     if view is None:
         return lambda view: cached_page(view, seats=seats)
@@ -198,30 +214,103 @@ def cached_page(view=None, *, seats: bool = False):
             add_never_cache_headers(response)
             return response
 
-        key = page_key(request)
-        version, seats_read, entry = _read(key)
+        looked_up = getattr(request, "_page_lookup", None)
         now = time.time()
         current_seats = None
-        if version is not None and entry is not None and entry["version"] == version:
-            if entry["seats"] is not None:
-                current_seats = _current_seats(seats_read, now)
-            if entry["seats"] == current_seats and _servable(key, entry, now):
-                response = _response_from(entry)
-                return _conditional(request, response)
+        if looked_up is not None:
+            key, version, seats_read = looked_up.key, looked_up.version, looked_up.seats_read
+            current_seats = looked_up.current_seats
+        else:
+            key = page_key(request)
+            version, seats_read, entry = _read(key)
+            hit, current_seats = _hit(key, entry, version, seats_read, now)
+            if hit:
+                return _conditional(request, _response_from(entry))
         if version is not None and seats and current_seats is None:
             current_seats = _current_seats(seats_read, now)  # before rendering: the page is at least as new
         response = view(request, *args, **kwargs)
         if hasattr(response, "render"):
             response.render()
-        if version is None or not _storable(request, response):
-            return response
-        entry = _entry_of(response, version, current_seats if getattr(response, "shows_seats", False) else None, now)
-        if entry is None:
-            return response
-        _write(key, entry, now)
-        return _conditional(request, response)
+        if version is not None and looked_up is not None:
+            shown_seats = current_seats if getattr(response, "shows_seats", False) else None
+            response._page_to_store = {"key": key, "version": version, "seats": shown_seats, "now": now}
+        return response
 
     return wrapped
+
+
+@dataclass
+class _Lookup:
+    """What PageCacheMiddleware read for a request it could not serve (for the view)."""
+
+    key: str
+    version: str | None
+    seats_read: dict | None
+    current_seats: str | None
+
+
+class PageCacheMiddleware:
+    """Serves stored pages before the rest of the middleware, and stores them.
+
+    Placed right after SecurityMiddleware and WhiteNoise, so a stored page costs one
+    cache round trip and no session, locale, CSRF, authentication or URL resolution. It
+    serves only GET and HEAD requests to an address under a language prefix (/ko/,
+    /en/), from a visitor without a session or message cookie: nobody logged in, no
+    message waiting; the language is the prefix, as LocaleMiddleware would decide it.
+
+    On the way out it stores the final response of a view marked by `cached_page`
+    (`_page_to_store`), as the visitor received it from every middleware inside this
+    one (CSP, X-Frame-Options, Content-Language, Vary...): a stored page carries every
+    header a fresh render has. SecurityMiddleware, outside, adds its own to both. Never
+    stored: a response that sets a cookie or a CSRF token, used a CSP nonce, or was
+    rendered for a visitor with cookies of a session or messages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = self._language_of(request)
+        if language is None:
+            return self.get_response(request)
+        key = page_key(request, language)
+        version, seats_read, entry = _read(key)
+        now = time.time()
+        hit, current_seats = _hit(key, entry, version, seats_read, now)
+        if hit:
+            return _conditional(request, _response_from(entry))
+        request._page_lookup = _Lookup(key, version, seats_read, current_seats)
+        response = self.get_response(request)
+        marked = getattr(response, "_page_to_store", None)
+        if marked is None or not _storable(request, response):
+            return response
+        entry = _entry_of(response, marked["version"], marked["seats"], marked["now"])
+        if entry is None:
+            return response
+        _write(marked["key"], entry, marked["now"])
+        return _conditional(request, response)
+
+    def _language_of(self, request) -> str | None:
+        """The language prefix of a request this middleware may serve, else None."""
+        if not enabled() or request.method not in ("GET", "HEAD"):
+            return None
+        cookies = request.COOKIES
+        if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+            return None
+        prefix, _slash, rest = request.path_info[1:].partition("/")
+        if prefix not in self.languages or rest.startswith(UNCACHED_PATHS):
+            return None
+        return prefix
+
+
+def _hit(key: str, entry: dict | None, version: str | None, seats_read: dict | None, now: float):
+    """Whether `entry` may be served now; and the seat fingerprint if it was read."""
+    if version is None or entry is None or entry["version"] != version:
+        return False, None
+    current_seats = None
+    if entry["seats"] is not None:
+        current_seats = _current_seats(seats_read, now)
+    return entry["seats"] == current_seats and _servable(key, entry, now), current_seats
 
 
 def _read(key: str) -> tuple[str | None, dict | None, dict | None]:
@@ -265,8 +354,10 @@ def _write(key: str, entry: dict, now: float) -> None:
 
 def _storable(request, response) -> bool:
     nonce = getattr(request, "_csp_nonce", None)
+    user = getattr(request, "user", None)
     return (
         response.status_code == 200
+        and not (user is not None and user.is_authenticated)
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")

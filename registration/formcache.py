@@ -33,6 +33,12 @@ page after it says so.
 
 Whether registration is open is decided per request, from the event's opening
 and closing times and the clock.
+
+The whole blank page (`page`) is kept with the entry too, rendered with
+placeholders where the visitor's CSRF token and anti-robot stamp go
+(registration/views.py): for visitors without a session or message cookie at
+the form's own address (no query string), so nothing else on it is a visitor's.
+It follows the entry: dropped whenever the fields are rendered again.
 """
 
 import functools
@@ -62,6 +68,19 @@ TEMPLATE = "registration/includes/register_fields.html"
 class BlankForm:
     event: Event
     fields_html: str
+    # The whole blank form page at the form's own address, with placeholders for the
+    # visitor's CSRF token and stamp (registration/views.py), once a view has kept one.
+    page: str | None = None
+    _key: str = ""
+    _entry: dict | None = None
+
+
+def keep_page(blank: BlankForm, page: str) -> None:
+    """Keep `page` with the entry `blank` came from: used while the entry is (the same
+    event and sessions, the same content version); dropped when its fields are rendered
+    again."""
+    if blank._entry is not None:
+        cache.set(blank._key, {**blank._entry, "page": page}, TIMEOUT)
 
 
 def blank_form(build_form) -> BlankForm | None:
@@ -71,18 +90,20 @@ def blank_form(build_form) -> BlankForm | None:
     key, version, entry = _lookup()
     now = time.time()
     if _fresh(entry, version, now):
-        return BlankForm(entry["event"], entry["html"])
+        return BlankForm(entry["event"], entry["html"], entry.get("page"), key, entry)
     event = get_current_event()
     if event is None:
         return None
     sessions = list(services.bookable_sessions(event).order_by("starts_at", "room__position", "pk"))
     state = shown_state(event, sessions)
+    page = None
     if entry is not None and entry["version"] == version and entry["state"] == state:
-        html = entry["html"]
+        html, page = entry["html"], entry.get("page")
     else:
         html = render_to_string(TEMPLATE, {"form": build_form(event, sessions)})
-    cache.set(key, {"version": version, "checked": now, "state": state, "event": event, "html": html}, TIMEOUT)
-    return BlankForm(event, html)
+    entry = {"version": version, "checked": now, "state": state, "event": event, "html": html, "page": page}
+    cache.set(key, entry, TIMEOUT)
+    return BlankForm(event, html, page, key, entry)
 
 
 def current_event() -> Event | None:

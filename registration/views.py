@@ -11,12 +11,15 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import signing
 from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -82,15 +85,51 @@ def start(request):
 def _blank_form_page(request) -> HttpResponse:
     """A blank form: the event and the fields come shared from
     registration.formcache (no SQL query when fresh); only the page around
-    them (CSRF token, stamp, language switch) is rendered per visitor."""
+    them (CSRF token, stamp, language switch) is rendered per visitor.
+
+    For a visitor without a session or message cookie at the form's own address,
+    the whole page is shared too, with this visitor's CSRF token and stamp put in
+    the placeholders it was rendered with: nothing else on it is a visitor's."""
     blank = formcache.blank_form(lambda event, sessions: RegistrationForm(event=event, sessions=sessions))
     if blank is None:
         raise Http404
     event = request._current_event = blank.event  # the context processor reuses it
     if not event.registration_is_open():
         return _closed(request, event, status=200)
-    fields = mark_safe(blank.fields_html)  # rendered by our template, stored by us
-    return _form_page(request, event, None, stamp=antiabuse.new_stamp(), fields_html=fields)
+    stamp = antiabuse.new_stamp()
+    if not _may_share_page(request):
+        fields = mark_safe(blank.fields_html)  # rendered by our template, stored by us
+        return _form_page(request, event, None, stamp=stamp, fields_html=fields)
+    page = blank.page
+    if page is None:
+        fields = mark_safe(blank.fields_html)
+        context = {"csrf_token": TOKEN_PLACEHOLDER}
+        shared = _form_page(request, event, None, stamp=STAMP_PLACEHOLDER, fields_html=fields, context=context)
+        page = shared.content.decode()
+        if page.count(TOKEN_PLACEHOLDER) != 1 or page.count(STAMP_PLACEHOLDER) != 1:
+            return _form_page(request, event, None, stamp=stamp, fields_html=fields)
+        formcache.keep_page(blank, page)
+    page = page.replace(TOKEN_PLACEHOLDER, escape(get_token(request))).replace(STAMP_PLACEHOLDER, escape(stamp))
+    response = HttpResponse(page)
+    response["Cache-Control"] = "private, no-store"  # a page back in history gets a fresh form and token
+    return response
+
+
+# Where the visitor's own CSRF token and stamp go in the shared blank form page.
+TOKEN_PLACEHOLDER = "wegov-csrf-token-placeholder"  # noqa: S105 (not a secret: replaced)
+STAMP_PLACEHOLDER = "wegov-stamp-placeholder"
+
+
+def _may_share_page(request) -> bool:
+    """Whether the shared blank page is this visitor's page too: no query string (the
+    language switch links to the address as asked), and no session or message cookie
+    (no message waiting to be shown, nobody logged in)."""
+    cookies = request.COOKIES
+    return (
+        not request.META.get("QUERY_STRING")
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and CookieStorage.cookie_name not in cookies
+    )
 
 
 def _submit(request, event: Event) -> HttpResponse:
@@ -130,11 +169,20 @@ def _submit(request, event: Event) -> HttpResponse:
 
 
 def _form_page(
-    request, event, form, *, stamp: str, warned: str = "", too_fast: bool = False, fields_html: str = ""
+    request,
+    event,
+    form,
+    *,
+    stamp: str,
+    warned: str = "",
+    too_fast: bool = False,
+    fields_html: str = "",
+    context: dict | None = None,
 ) -> HttpResponse:
     """The form page; `fields_html`: a blank form's fields as already rendered,
     otherwise `form` (e.g. with what was typed and its errors) is rendered here."""
     context = {
+        **(context or {}),
         "event": event,
         "form": form,
         "fields_html": fields_html,

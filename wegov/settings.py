@@ -56,6 +56,8 @@ MIDDLEWARE = [
     # Refuses a NUL in the URL or query string before anything else reads it.
     "wegov.middleware.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Stored public pages, served before sessions, locale, CSRF... (events/pagecache.py).
+    "events.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # A lock or statement timeout becomes the "busy, please try again" answer (503).

@@ -605,7 +605,7 @@ def _counting_view(marker):
 @pytest.mark.parametrize("uses", ["csrf", "nonce"])
 def test_a_response_with_a_csrf_token_or_csp_nonce_is_never_stored(uses):
     marker = {"renders": 0, uses: True}
-    view = pagecache.cached_page(_counting_view(marker))
+    view = pagecache.PageCacheMiddleware(pagecache.cached_page(_counting_view(marker)))
 
     def request():
         made = RequestFactory().get("/en/anything/")
@@ -620,9 +620,110 @@ def test_a_response_with_a_csrf_token_or_csp_nonce_is_never_stored(uses):
 
 def test_a_plain_response_is_stored():
     marker = {"renders": 0}
-    view = pagecache.cached_page(_counting_view(marker))
+    view = pagecache.PageCacheMiddleware(pagecache.cached_page(_counting_view(marker)))
 
     first, second = view(RequestFactory().get("/en/anything/")), view(RequestFactory().get("/en/anything/"))
 
     assert (first.content, second.content) == (b"render 1", b"render 1")
     assert second["ETag"] == first["ETag"]
+
+
+# --- Served early, by the middleware -------------------------------------------------
+
+SECURITY_HEADERS = [
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Strict-Transport-Security",
+    "Content-Language",
+    "Content-Type",
+]
+
+
+@pytest.mark.parametrize("name", ["home", "programme", "programme_json", "programme_ics"])
+def test_a_stored_page_carries_every_header_of_a_fresh_render(client, summit, settings, name):
+    settings.SECURE_HSTS_SECONDS = 3600
+    address = url(name, "ko")
+    settings.PAGE_CACHE_SECONDS = 0
+    fresh = Client().get(address, secure=True)
+    settings.PAGE_CACHE_SECONDS = 600
+    stored = client.get(address, secure=True)
+    with CaptureQueriesContext(connection) as queries:
+        hit = client.get(address, secure=True)
+
+    assert len(queries) == 0, "served from the cache"
+    assert hit.content == stored.content
+    assert dict(hit.headers) == dict(stored.headers)
+    for header in SECURITY_HEADERS:
+        assert header in fresh.headers
+        assert hit[header] == fresh[header], header
+    assert hit["Content-Language"] == "ko"
+    assert "Cookie" in hit["Vary"]
+
+
+def _middleware_serving(address):
+    """A PageCacheMiddleware whose inner stack answers "fresh" and records each request."""
+    rendered = []
+
+    def inner(request):
+        rendered.append(request)
+        return HttpResponse("fresh")
+
+    return pagecache.PageCacheMiddleware(inner), rendered
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", CookieStorage.cookie_name])
+def test_the_middleware_never_serves_a_visitor_with_a_session_or_message_cookie(client, summit, cookie):
+    address = url("programme", query=DAY)
+    cached_text(client, address)
+    middleware, rendered = _middleware_serving(address)
+    with_cookie = RequestFactory().get(address)
+    with_cookie.COOKIES[cookie] = "anything"
+
+    to_them = middleware(with_cookie)
+    to_others = middleware(RequestFactory().get(address))
+
+    assert to_them.content == b"fresh"
+    assert rendered == [with_cookie]
+    assert "Open data for citizens" in to_others.content.decode()
+
+
+def test_the_middleware_serves_only_addresses_under_a_language_prefix(client, summit):
+    cached_text(client, url("programme", query=DAY))
+    middleware, rendered = _middleware_serving(None)
+
+    unprefixed = middleware(RequestFactory().get("/programme/" + DAY))
+    posted = middleware(RequestFactory().post(url("programme", query=DAY)))
+
+    assert (unprefixed.content, posted.content) == (b"fresh", b"fresh")
+    assert len(rendered) == 2
+
+
+def test_a_logged_in_visitor_is_never_served_a_stored_page(client, admin_client, summit):
+    address = url("programme", query=DAY)
+    stored = cached_text(client, address)
+    cache.set(key_of(address), {**cache.get(key_of(address)), "content": b"stored for anyone"})
+
+    to_staff, staff_queries = get(admin_client, address)
+    to_anonymous = client.get(address)
+
+    assert to_anonymous.content == b"stored for anyone"
+    assert staff_queries > 0
+    assert to_staff.content.decode() != "stored for anyone"
+    assert "Open data for citizens" in stored
+    assert "no-store" in to_staff["Cache-Control"]
+
+
+def test_a_page_rendered_for_a_visitor_with_cookies_is_not_stored(summit):
+    """Only a visitor without session or message cookies leaves a page in the cache."""
+    address = url("programme", query=DAY)
+    with_session = Client()
+    with_session.cookies["sessionid"] = "no-such-session"
+
+    with_session.get(address)
+
+    assert cache.get(key_of(address)) is None
+    _served, queries = get(Client(), address)
+    assert queries > 0

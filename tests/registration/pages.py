@@ -40,7 +40,7 @@ def open_form(client, lang="en") -> str:
     """GET the form; return its signed stamp (submission token + time)."""
     response = client.get(url("start", lang))
     assert response.status_code == 200
-    return response.context["stamp"]
+    return unescape(re.search(r'name="form_stamp" value="([^"]+)"', response.content.decode()).group(1))
 
 
 def submit(client, clock, data, *, lang="en", wait=5, stamp=None):

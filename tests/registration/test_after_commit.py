@@ -14,7 +14,7 @@ from django.contrib.sessions.models import Session as StoredSession
 from django.db import OperationalError, close_old_connections, connection
 
 from registration import services, views
-from tests.registration.pages import submit, text, url, valid_data
+from tests.registration.pages import open_form, submit, text, url, valid_data
 
 SENT_TEXT = "We have sent your ticket and the private link to your registration to minjun@example.org"
 GENERAL_TEXT = "We have sent your ticket and the private link to your registration to the address you gave."
@@ -110,7 +110,7 @@ def test_registration_shows_its_page_when_the_connection_dies_right_after_the_co
         killer.close()
         return outcome
 
-    stamp = client.get(url("start")).context["stamp"]
+    stamp = open_form(client)
     with mock.patch.object(services, "register", side_effect=register_then_lose_the_connection):
         clock.shift(5)
         response = client.post(url("start"), {**valid_data(), "form_stamp": stamp})

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.models import Event, Room, Session
 from registration import formcache
@@ -34,7 +34,7 @@ def test_second_visitor_gets_the_shared_fields_without_a_query(client, clock, wo
         response = client.get(url("start", "en"))
 
     assert "U-City" in text(response)
-    assert response.context["fields_html"]
+    assert 'name="email"' in response.content.decode()
 
 
 def test_visitors_never_get_each_others_token_or_stamp(clock, workshops):
@@ -50,8 +50,12 @@ def test_visitors_never_get_each_others_token_or_stamp(clock, workshops):
     assert stamp_b not in a.content.decode()
     assert token_a not in b.content.decode()
     assert token_b not in a.content.decode()
-    assert "csrfmiddlewaretoken" not in a.context["fields_html"]
-    assert "form_stamp" not in a.context["fields_html"]
+    with translation.override("en"):
+        _key, _version, shared = formcache._lookup()
+    assert "csrfmiddlewaretoken" not in shared["html"]
+    assert "form_stamp" not in shared["html"]
+    for visitors_own in (stamp_a, token_a, stamp_b, token_b):
+        assert visitors_own not in shared["page"]
 
 
 def test_each_visitor_can_send_the_shared_form(clock, workshops):
@@ -63,6 +67,45 @@ def test_each_visitor_can_send_the_shared_form(clock, workshops):
     b = submit(second, clock, valid_data(email="b@example.org"), stamp=stamp_b)
 
     assert (a.status_code, b.status_code) == (302, 302)
+
+
+def test_the_shared_page_carries_a_token_that_passes_the_csrf_check(clock, workshops):
+    Client().get(url("start", "en"))  # the page is shared from here on
+    strict = Client(enforce_csrf_checks=True)
+
+    page = strict.get(url("start", "en"))
+    stamp, token = stamp_and_token(page)
+    clock.shift(5)
+    sent = strict.post(url("start", "en"), {**valid_data(), "form_stamp": stamp, "csrfmiddlewaretoken": token})
+
+    assert "csrftoken" in page.cookies
+    assert "no-store" in page["Cache-Control"]
+    assert sent.status_code == 302
+    assert sent["Location"] == url("sent")
+
+
+def test_a_pending_message_shows_on_the_form_to_its_visitor_only(clock, workshops):
+    from tests.events.test_page_cache import _with_message
+
+    Client().get(url("start", "en"))  # the page is shared from here on
+    with_message = Client()
+    _with_message(with_message, "Your registration is cancelled.")
+
+    to_them = with_message.get(url("start", "en"))
+    to_others = Client().get(url("start", "en"))
+
+    assert "Your registration is cancelled." in text(to_them)
+    assert "Your registration is cancelled." not in text(to_others)
+
+
+def test_an_address_with_a_query_keeps_it_in_the_language_switch(clock, workshops):
+    Client().get(url("start", "en"))  # the page is shared from here on
+
+    tracked = Client().get(url("start", "en") + "?from=newsletter").content.decode()
+    plain = Client().get(url("start", "en")).content.decode()
+
+    assert "from=newsletter" in tracked
+    assert "from=newsletter" not in plain
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -186,7 +229,7 @@ def test_without_a_shared_cache_the_form_still_works(client, clock, workshops, s
     response = client.get(url("start", "en"))
 
     assert "U-City" in text(response)
-    assert response.context["stamp"]
+    assert stamp_and_token(response)[0]
 
 
 def test_a_post_after_the_organiser_closed_registration_is_refused_at_once(client, clock, open_event, on_commit):
