@@ -191,6 +191,23 @@ def test_desk_page_has_one_autofocused_input_and_the_counters(desk_client, world
     assert "Entrance — 7 September" in html
 
 
+def test_a_scan_before_the_script_runs_never_puts_the_ticket_in_an_address(desk_client, world, on_7_september):
+    """Enter pressed before desk.js has loaded submits the form itself: by POST, to the
+    desk page, which shows the desk again; the ticket never lands in a URL or a log."""
+    ticket = register(world.event, name="김민준").ticket_secret
+    page = desk_client.get(desk_url("desk", slug="entrance-7")).content.decode()
+    form = re.search(r'<form[^>]*id="desk-form"[^>]*>', page).group(0)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    response = desk_client.post(desk_url("desk", slug="entrance-7"), {"q": ticket, "csrfmiddlewaretoken": token})
+
+    assert 'method="post"' in form
+    assert "action=" not in form  # the desk page's own address, without a query
+    assert response.status_code == 200
+    assert 'id="desk-input"' in response.content.decode()
+    assert ticket not in response.content.decode()
+
+
 def test_desk_page_hands_its_settings_to_the_script_as_json(desk_client, world, on_7_september):
     response = desk_client.get(desk_url("desk", slug="entrance-7"))
 
