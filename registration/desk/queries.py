@@ -5,6 +5,7 @@ critical path (see the benchmark), so nothing here loops over rows in SQL."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 
 from events.models import Event, Session
@@ -20,6 +21,9 @@ from registration.search import fold
 
 SEARCH_MIN_LENGTH = 2
 SEARCH_LIMIT = 10
+# A scan's answer carries the checkpoint's figures as counted at most this many
+# seconds before (shared by every desk and node through the cache).
+COUNTERS_SECONDS = 3
 
 
 def current_event() -> Event | None:
@@ -162,3 +166,29 @@ def counters(checkpoint: Checkpoint, now: datetime, session=NOT_LOOKED_UP) -> Co
         session=session,
         inside=totals.get("inside"),
     )
+
+
+def recent_counters(checkpoint: Checkpoint, now: datetime, session=NOT_LOOKED_UP) -> Counters:
+    """counters() as counted at most COUNTERS_SECONDS before by any desk, for a
+    scan's answer: a burst of scans at one checkpoint counts once, not once per
+    scan. The scan's own result is exact whatever these figures say."""
+    today = checkpoint.event.local(now).date()
+    if session is NOT_LOOKED_UP:
+        session = session_at(checkpoint, now)
+    known = cache.get(_counters_key(checkpoint, today, session))
+    if isinstance(known, dict):
+        return Counters(day=today, session=session, **known)
+    return counted(checkpoint, now, session)
+
+
+def counted(checkpoint: Checkpoint, now: datetime, session=NOT_LOOKED_UP) -> Counters:
+    """counters() counted now, and kept for the scans of the next few seconds."""
+    figures = counters(checkpoint, now, session)
+    known = {"registered": figures.registered, "entered_today": figures.entered_today}
+    known.update(here_today=figures.here_today, inside=figures.inside)
+    cache.set(_counters_key(checkpoint, figures.day, figures.session), known, COUNTERS_SECONDS)
+    return figures
+
+
+def _counters_key(checkpoint: Checkpoint, day: date, session: Session | None) -> str:
+    return f"desk:counters:{checkpoint.pk}:{day.isoformat()}:{session.pk if session else 0}"

@@ -214,7 +214,7 @@ def api_undo(request):
             "undone": True,
             "message": _("Check-in of %(name)s undone.") % {"name": checkin.registration.name},
             "checkin": _checkin_json(checkin, event),
-            "counters": _counters_json(queries.counters(checkin.checkpoint, now), event),
+            "counters": _counters_json(queries.counted(checkin.checkpoint, now), event),
         }
     )
 
@@ -224,7 +224,7 @@ def api_undo(request):
 def api_counters(request):
     checkpoint = _checkpoint(request.GET.get("checkpoint"))
     return JsonResponse(
-        {"counters": _counters_json(queries.counters(checkpoint, desk_now(checkpoint.event)), checkpoint.event)}
+        {"counters": _counters_json(queries.counted(checkpoint, desk_now(checkpoint.event)), checkpoint.event)}
     )
 
 
@@ -305,7 +305,7 @@ def _outcome_json(outcome, checkpoint, now) -> dict:
         "checkin": _checkin_json(outcome.checkin, event) if outcome.checkin else None,
         "session": _session_json(session, event) if session else None,
         "counters": _counters_json(
-            queries.counters(checkpoint, now, **({"session": session} if session else {})), event
+            queries.recent_counters(checkpoint, now, **({"session": session} if session else {})), event
         ),
     }
 
