@@ -151,7 +151,7 @@ def desk(request, slug):
 @json_api("POST")
 def api_checkin(request):
     data = _json_body(request)
-    checkpoint = _checkpoint(data.get("checkpoint"))
+    checkpoint = _checkpoint(data.get("checkpoint"), shared=True)
     ticket, code = data.get("ticket"), data.get("registration")
     if ticket is not None:
         registration = checkins.find_ticket(event=checkpoint.event, text=_text(ticket, "ticket", 200))
@@ -251,12 +251,13 @@ def _text(value, field: str, max_length: int) -> str:
     return value
 
 
-def _checkpoint(slug):
+def _checkpoint(slug, *, shared=False):
     if not slug:
         raise ApiError(_("Say which checkpoint (“checkpoint”: its code)."))
     if isinstance(slug, str) and not is_storable(slug):
         raise ApiError(_("“%(field)s” holds a character that is not allowed.") % {"field": "checkpoint"})
-    checkpoint = queries.checkpoint_by_slug(slug) if isinstance(slug, str) else None
+    find = queries.shared_checkpoint if shared else queries.checkpoint_by_slug
+    checkpoint = find(slug) if isinstance(slug, str) else None
     if checkpoint is None:
         raise ApiError(_("Unknown checkpoint."))
     return checkpoint
