@@ -217,9 +217,9 @@ def counters(checkpoint: Checkpoint, now: datetime, session=NOT_LOOKED_UP) -> Co
 
 
 def recent_counters(checkpoint: Checkpoint, now: datetime, session=NOT_LOOKED_UP) -> Counters:
-    """counters() as counted at most COUNTERS_SECONDS before by any desk, for a
-    scan's answer: a burst of scans at one checkpoint counts once, not once per
-    scan. The scan's own result is exact whatever these figures say."""
+    """counters() as counted at most COUNTERS_SECONDS before by any desk, for the
+    answer to a scan that checked nobody in (already checked in, refused): a burst
+    of such scans counts once, not once per scan."""
     today = checkpoint.event.local(now).date()
     if session is NOT_LOOKED_UP:
         session = session_at(checkpoint, now)

@@ -305,10 +305,16 @@ def _outcome_json(outcome, checkpoint, now) -> dict:
         "attendee": _attendee_json(registration, event, session) if registration else None,
         "checkin": _checkin_json(outcome.checkin, event) if outcome.checkin else None,
         "session": _session_json(session, event) if session else None,
-        "counters": _counters_json(
-            queries.recent_counters(checkpoint, now, **({"session": session} if session else {})), event
-        ),
+        "counters": _counters_json(_figures(outcome, checkpoint, now, session), event),
     }
+
+
+def _figures(outcome, checkpoint, now, session) -> queries.Counters:
+    """The checkpoint's figures for a scan's answer: counted afresh after a new
+    check-in (the desk sees its own scan counted at once), else as any desk
+    counted them in the last few seconds (the scan changed nothing)."""
+    count = queries.counted if outcome.result == Result.OK else queries.recent_counters
+    return count(checkpoint, now, **({"session": session} if session else {}))
 
 
 def _attendee_json(registration: Registration, event, current_session) -> dict:
