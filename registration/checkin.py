@@ -173,23 +173,36 @@ def check_in(
             and not registration.bookings.filter(session=session, status=BookingStatus.CONFIRMED).exists()
         ):
             return CheckInOutcome(Result.REFUSED, "not_booked", registration, session=session)
+    row = CheckIn(
+        registration=registration,
+        checkpoint=checkpoint,
+        session=session,
+        day=today,
+        checked_in_at=now,
+        checked_in_by=user if user and user.is_authenticated else None,
+        device=device[:80],
+    )
     try:
-        with transaction.atomic():
-            checkin = CheckIn.objects.create(
-                registration=registration,
-                checkpoint=checkpoint,
-                session=session,
-                day=today,
-                checked_in_at=now,
-                checked_in_by=user if user and user.is_authenticated else None,
-                device=device[:80],
-            )
+        _insert(row)
+        checkin = row
     except IntegrityError:
         checkin = live_checkin(registration, checkpoint, today, session=session)
         if checkin is None:  # undone between the insert and this read: try once more
             return check_in(checkpoint=checkpoint, registration=registration, user=user, device=device, now=now)
         return CheckInOutcome(Result.ALREADY, "", registration, checkin, session)
     return CheckInOutcome(Result.OK, "", registration, checkin, session)
+
+
+def _insert(checkin: CheckIn) -> None:
+    """Insert the row; the database's partial unique constraint refuses a second
+    live admission. In autocommit (a desk's request) the single INSERT is its own
+    transaction: no BEGIN, savepoint or COMMIT round trip; inside a transaction,
+    a savepoint keeps the caller's transaction usable after the refusal."""
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            checkin.save(force_insert=True)
+    else:
+        checkin.save(force_insert=True)
 
 
 def undo(*, checkin: CheckIn, user=None, now: datetime | None = None) -> CheckIn:

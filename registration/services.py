@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -101,6 +101,25 @@ def same_address(event: Event, email: str):
     )
 
 
+def _sent_before(event: Event, email: str, submission_token: str | None) -> tuple:
+    """(the registration this form already made, the event's registration with
+    this address), each or None, in one query: both are looked up by a unique
+    index (the token's; the lower-cased address's, not blank)."""
+    by_token = Q(submission_token=submission_token) if submission_token else Q(pk__in=[])
+    # compared as same_address() compares, by the database (LOWER), not by Python
+    by_address = Q(event=event, email_key=Lower(Value(email))) & ~Q(email="") if email else Q(pk__in=[])
+    if not (submission_token or email):
+        return None, None
+    rows = list(
+        Registration.objects.alias(email_key=Lower("email"))
+        .annotate(by_address=ExpressionWrapper(by_address, output_field=BooleanField()))
+        .filter(by_token | by_address)[:2]
+    )
+    earlier = next((r for r in rows if submission_token and r.submission_token == submission_token), None)
+    existing = next((r for r in rows if r.by_address), None)
+    return earlier, existing
+
+
 def check_session_choice(*, event: Event, category: str, sessions: list[Session]) -> None:
     """Refuse a choice of sessions the person may not make: from another event,
     not bookable, delegates-only for a non-delegate, or two that overlap."""
@@ -152,11 +171,9 @@ def register(
     email = (person.get("email") or "").strip()
     try:
         with transaction.atomic():
-            if submission_token:
-                earlier = Registration.objects.filter(submission_token=submission_token).first()
-                if earlier is not None:
-                    return Outcome(registration=earlier, created=False)
-            existing = same_address(event, email).first() if email else None
+            earlier, existing = _sent_before(event, email, submission_token)
+            if earlier is not None:
+                return Outcome(registration=earlier, created=False)
             if existing is not None and existing.status != Status.CANCELLED:
                 outbox.queue(kind=MailKind.EXISTING, registration=existing, to_email=email)
                 return Outcome(registration=existing, created=False)

@@ -2,11 +2,15 @@
 queries whatever the number of rows: the desk's endpoints are on the queue's
 critical path (see the benchmark), so nothing here loops over rows in SQL."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 
+from events import pagecache
 from events.models import Event, Session
 from registration.checkin import current_session, with_needs_consent
 from registration.models import (
@@ -20,6 +24,13 @@ from registration.search import fold
 
 SEARCH_MIN_LENGTH = 2
 SEARCH_LIMIT = 10
+# A scan's answer carries the checkpoint's figures as counted at most this many
+# seconds before (shared by every desk and node through the cache).
+COUNTERS_SECONDS = 3
+# The scans' copy of a checkpoint (shared_checkpoint) is dropped after this many
+# seconds in any case, and at once when an organiser changes what it holds.
+CHECKPOINT_SECONDS = 60
+CHECKPOINTS_VERSION_KEY = "desk:checkpoints:version"
 
 
 def current_event() -> Event | None:
@@ -47,6 +58,45 @@ def checkpoint_by_slug(slug: str) -> Checkpoint | None:
     if not isinstance(slug, str) or not slug or len(slug) > 60:
         return None
     return Checkpoint.objects.select_related("event", "room").filter(event__is_current=True, slug=slug).first()
+
+
+def shared_checkpoint(slug: str) -> Checkpoint | None:
+    """checkpoint_by_slug() for the scans, kept in the shared cache: one cache
+    round trip instead of a query. A kept copy is used only while no event,
+    session or room (the public pages' content version, events/pagecache.py:
+    also renewed when the current edition switches) and no checkpoint
+    (CHECKPOINTS_VERSION_KEY, renewed by checkpoints_changed) was changed since
+    it was read, and for CHECKPOINT_SECONDS at most. The versions are read before
+    the row, so a copy read during an edit is stored under the old versions and
+    never used. Its event's seat count is not read from it (marked `shared`:
+    counters() reads it afresh)."""
+    if not isinstance(slug, str) or not slug or len(slug) > 60:
+        return None
+    key = f"desk:checkpoint:{slug}"
+    found = cache.get_many([pagecache.VERSION_KEY, CHECKPOINTS_VERSION_KEY, key])
+    versions = [found.get(pagecache.VERSION_KEY), found.get(CHECKPOINTS_VERSION_KEY)]
+    entry = found.get(key)
+    if isinstance(entry, dict) and None not in versions and entry["versions"] == versions:
+        return entry["checkpoint"]
+    for version_key, version in zip((pagecache.VERSION_KEY, CHECKPOINTS_VERSION_KEY), versions, strict=True):
+        if version is None:  # first use, or the cache was emptied: kept from the next scan on
+            cache.add(version_key, uuid.uuid4().hex, None)
+    checkpoint = checkpoint_by_slug(slug)
+    if checkpoint is not None and None not in versions:
+        checkpoint.shared = True
+        cache.set(key, {"versions": versions, "checkpoint": checkpoint}, CHECKPOINT_SECONDS)
+    return checkpoint
+
+
+def checkpoints_changed(**_signal_kwargs) -> None:
+    """Drop the scans' copies of every checkpoint (a checkpoint saved or deleted:
+    registration/signals.py), now and when the transaction commits."""
+    _new_checkpoints_version()
+    transaction.on_commit(_new_checkpoints_version, robust=True)
+
+
+def _new_checkpoints_version() -> None:
+    cache.set(CHECKPOINTS_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def registration_by_code(event_id: int, code: str) -> Registration | None:
@@ -145,6 +195,8 @@ def counters(checkpoint: Checkpoint, now: datetime, session=NOT_LOOKED_UP) -> Co
     if session is NOT_LOOKED_UP:
         session = session_at(checkpoint, now)
     registered = event.seats_taken
+    if getattr(checkpoint, "shared", False):  # a copy from the cache: its seat count may be old
+        registered = Event.objects.filter(pk=event.pk).values_list("seats_taken", flat=True).first() or 0
     figures = {
         "entered": Count("registration", distinct=True, filter=Q(checkpoint__kind=CheckpointKind.ENTRANCE)),
         "here": Count("registration", distinct=True, filter=Q(checkpoint=checkpoint)),
@@ -162,3 +214,29 @@ def counters(checkpoint: Checkpoint, now: datetime, session=NOT_LOOKED_UP) -> Co
         session=session,
         inside=totals.get("inside"),
     )
+
+
+def recent_counters(checkpoint: Checkpoint, now: datetime, session=NOT_LOOKED_UP) -> Counters:
+    """counters() as counted at most COUNTERS_SECONDS before by any desk, for the
+    answer to a scan that checked nobody in (already checked in, refused): a burst
+    of such scans counts once, not once per scan."""
+    today = checkpoint.event.local(now).date()
+    if session is NOT_LOOKED_UP:
+        session = session_at(checkpoint, now)
+    known = cache.get(_counters_key(checkpoint, today, session))
+    if isinstance(known, dict):
+        return Counters(day=today, session=session, **known)
+    return counted(checkpoint, now, session)
+
+
+def counted(checkpoint: Checkpoint, now: datetime, session=NOT_LOOKED_UP) -> Counters:
+    """counters() counted now, and kept for the scans of the next few seconds."""
+    figures = counters(checkpoint, now, session)
+    known = {"registered": figures.registered, "entered_today": figures.entered_today}
+    known.update(here_today=figures.here_today, inside=figures.inside)
+    cache.set(_counters_key(checkpoint, figures.day, figures.session), known, COUNTERS_SECONDS)
+    return figures
+
+
+def _counters_key(checkpoint: Checkpoint, day: date, session: Session | None) -> str:
+    return f"desk:counters:{checkpoint.pk}:{day.isoformat()}:{session.pk if session else 0}"

@@ -151,7 +151,7 @@ def desk(request, slug):
 @json_api("POST")
 def api_checkin(request):
     data = _json_body(request)
-    checkpoint = _checkpoint(data.get("checkpoint"))
+    checkpoint = _checkpoint(data.get("checkpoint"), shared=True)
     ticket, code = data.get("ticket"), data.get("registration")
     if ticket is not None:
         registration = checkins.find_ticket(event=checkpoint.event, text=_text(ticket, "ticket", 200))
@@ -214,7 +214,7 @@ def api_undo(request):
             "undone": True,
             "message": _("Check-in of %(name)s undone.") % {"name": checkin.registration.name},
             "checkin": _checkin_json(checkin, event),
-            "counters": _counters_json(queries.counters(checkin.checkpoint, now), event),
+            "counters": _counters_json(queries.counted(checkin.checkpoint, now), event),
         }
     )
 
@@ -224,7 +224,7 @@ def api_undo(request):
 def api_counters(request):
     checkpoint = _checkpoint(request.GET.get("checkpoint"))
     return JsonResponse(
-        {"counters": _counters_json(queries.counters(checkpoint, desk_now(checkpoint.event)), checkpoint.event)}
+        {"counters": _counters_json(queries.counted(checkpoint, desk_now(checkpoint.event)), checkpoint.event)}
     )
 
 
@@ -251,12 +251,13 @@ def _text(value, field: str, max_length: int) -> str:
     return value
 
 
-def _checkpoint(slug):
+def _checkpoint(slug, *, shared=False):
     if not slug:
         raise ApiError(_("Say which checkpoint (“checkpoint”: its code)."))
     if isinstance(slug, str) and not is_storable(slug):
         raise ApiError(_("“%(field)s” holds a character that is not allowed.") % {"field": "checkpoint"})
-    checkpoint = queries.checkpoint_by_slug(slug) if isinstance(slug, str) else None
+    find = queries.shared_checkpoint if shared else queries.checkpoint_by_slug
+    checkpoint = find(slug) if isinstance(slug, str) else None
     if checkpoint is None:
         raise ApiError(_("Unknown checkpoint."))
     return checkpoint
@@ -304,10 +305,16 @@ def _outcome_json(outcome, checkpoint, now) -> dict:
         "attendee": _attendee_json(registration, event, session) if registration else None,
         "checkin": _checkin_json(outcome.checkin, event) if outcome.checkin else None,
         "session": _session_json(session, event) if session else None,
-        "counters": _counters_json(
-            queries.counters(checkpoint, now, **({"session": session} if session else {})), event
-        ),
+        "counters": _counters_json(_figures(outcome, checkpoint, now, session), event),
     }
+
+
+def _figures(outcome, checkpoint, now, session) -> queries.Counters:
+    """The checkpoint's figures for a scan's answer: counted afresh after a new
+    check-in (the desk sees its own scan counted at once), else as any desk
+    counted them in the last few seconds (the scan changed nothing)."""
+    count = queries.counted if outcome.result == Result.OK else queries.recent_counters
+    return count(checkpoint, now, **({"session": session} if session else {}))
 
 
 def _attendee_json(registration: Registration, event, current_session) -> dict:

@@ -5,15 +5,18 @@ import json
 import threading
 
 import pytest
+from django.core.cache import cache
 from django.db import close_old_connections, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from events.services import make_current
+from registration import checkin as checkins
 from registration import roles, services
 from registration.checkin import REASONS, Attention, attention_of
 from registration.models import CheckIn, Registration, Status
-from tests.factories import WorkshopFactory, seoul
+from tests.factories import EventFactory, WorkshopFactory, seoul
 from tests.registration.test_desk import build_world, desk_url, register, staff_user
 
 
@@ -673,15 +676,109 @@ def test_checkin_runs_a_constant_number_of_queries(
     for i in range(n):
         register(world.event, name=f"Other {i}", sessions=[world.workshop])
 
-    scan(desk_client, world.door, "warm-up")  # reads the permission once a minute
+    scan(desk_client, world.door, "warm-up")  # reads the permission, keeps the checkpoint, counts the figures
 
-    # session, user; checkpoint, ticket, the room's session, the seat, insert (in a
-    # savepoint: 3), booked sessions, the check-in counts
+    # session, user; ticket, the room's session, the seat, insert (in a savepoint, as
+    # the test runs in a transaction: 3), booked sessions, the figures counted with
+    # this check-in (the places held, the check-ins); the checkpoint as the previous
+    # scan kept it
     with django_assert_num_queries(11):
         data = scan(desk_client, world.door, person.ticket_secret).json()
 
     assert data["result"] == "ok"
     assert len(data["attendee"]["sessions"]) == n + 1
+
+
+def test_entrance_scan_runs_a_constant_number_of_queries(desk_client, world, on_7_september, django_assert_num_queries):
+    people = [register(world.event, name=f"Person {i}") for i in range(3)]
+    scan(desk_client, world.entrance_7, people[0].ticket_secret)  # the permission, the checkpoint, the figures
+
+    # session (from the cache in production), user; ticket, insert (in a savepoint: 3),
+    # booked sessions, the figures counted with this check-in (the places held, the
+    # check-ins); the checkpoint as the first scan kept it
+    with django_assert_num_queries(9):
+        data = scan(desk_client, world.entrance_7, people[1].ticket_secret).json()
+
+    assert (data["result"], CheckIn.objects.count()) == ("ok", 2)
+
+
+def test_a_check_in_is_counted_in_its_own_answer_and_other_answers_are_a_few_seconds_old(
+    desk_client, world, time_machine
+):
+    time_machine.move_to(seoul(2010, 9, 7, 10, 0), tick=False)
+    people = [register(world.event, name=f"Person {i}") for i in range(3)]
+    first = scan(desk_client, world.entrance_7, people[0].ticket_secret).json()
+    second = scan(desk_client, world.entrance_7, people[1].ticket_secret).json()
+    # another desk (another node) checks the third person in
+    checkins.check_in(checkpoint=world.entrance_7, registration=people[2], now=seoul(2010, 9, 7, 10, 0))
+
+    within = scan(desk_client, world.entrance_7, people[0].ticket_secret).json()
+    time_machine.shift(4)
+    later = scan(desk_client, world.entrance_7, people[0].ticket_secret).json()
+    fresh = desk_client.get(desk_url("api_counters"), {"checkpoint": "entrance-7"}).json()
+
+    assert [d["result"] for d in (first, second, within, later)] == ["ok", "ok", "already", "already"]
+    assert [d["counters"]["entered_today"] for d in (first, second, within, later)] == [1, 2, 2, 3]
+    assert fresh["counters"]["entered_today"] == 3
+    assert CheckIn.objects.count() == 3
+
+
+# The scans' shared copy of the checkpoint ------------------------------------------------
+
+
+def keep_checkpoint(client, checkpoint):
+    """Scans until the checkpoint is kept in the cache (the first scan after the
+    cache was emptied only sets its versions)."""
+    for _ in range(2):
+        assert scan(client, checkpoint, "warm-up").status_code == 200
+    assert cache.get(f"desk:checkpoint:{checkpoint.slug}") is not None
+
+
+def test_a_checkpoint_changed_after_scans_applies_to_the_next_scan(desk_client, world, on_7_september):
+    people = [register(world.event, name=f"Person {i}") for i in range(2)]
+    keep_checkpoint(desk_client, world.entrance_7)
+    assert scan(desk_client, world.entrance_7, people[0].ticket_secret).json()["result"] == "ok"
+    world.entrance_7.day = world.entrance_8.day  # an organiser moves it to the next day
+    world.entrance_7.save()
+
+    data = scan(desk_client, world.entrance_7, people[1].ticket_secret).json()
+
+    assert (data["result"], data["reason"]) == ("refused", "wrong_checkpoint")
+
+
+def test_a_deleted_checkpoint_is_unknown_to_the_next_scan(desk_client, world, on_7_september):
+    person = register(world.event, name="Kim")
+    keep_checkpoint(desk_client, world.entrance_7)
+    world.entrance_7.delete()
+
+    response = scan(desk_client, world.entrance_7, person.ticket_secret)
+
+    assert (response.status_code, response.json()) == (400, {"error": "Unknown checkpoint."})
+
+
+def test_another_edition_made_current_closes_the_checkpoints_to_the_next_scan(desk_client, world, on_7_september):
+    person = register(world.event, name="Kim")
+    keep_checkpoint(desk_client, world.entrance_7)
+    make_current(event=EventFactory(slug="wego-2011", is_current=False))
+
+    response = scan(desk_client, world.entrance_7, person.ticket_secret)
+
+    assert (response.status_code, response.json()) == (400, {"error": "Unknown checkpoint."})
+    assert not CheckIn.objects.exists()
+
+
+def test_the_registered_figure_is_read_afresh_with_a_shared_checkpoint(
+    desk_client, world, on_7_september, time_machine
+):
+    first = register(world.event, name="First")
+    keep_checkpoint(desk_client, world.entrance_7)  # its event holding 1 place
+    second = register(world.event, name="Second")
+    time_machine.shift(4)  # the figures of the warm-up are out of date
+
+    data = scan(desk_client, world.entrance_7, first.ticket_secret).json()
+
+    assert (data["result"], data["counters"]["registered"]) == ("ok", 2)
+    assert second.holds_a_place
 
 
 # Counters -------------------------------------------------------------------------------

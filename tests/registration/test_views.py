@@ -827,6 +827,29 @@ def test_form_queries_do_not_grow_with_the_sessions(client, clock, open_event, n
     assert again.content.decode().count('name="sessions"') == n
 
 
+@pytest.mark.parametrize("n", [1, 3])
+def test_a_registration_post_runs_a_constant_number_of_queries(client, clock, open_event, n, django_assert_num_queries):
+    sessions = [
+        WorkshopFactory(event=open_event, starts_at=seoul(2010, 9, 8, 9 + i), ends_at=seoul(2010, 9, 8, 10 + i))
+        for i in range(n)
+    ]
+    stamp = open_form(client)
+    clock.shift(4)  # the shared form (and its event) still fresh
+
+    # the chosen sessions (the form's check); in a savepoint (2): the token and the
+    # address (one query), the sessions locked, the registration, the bookings (one
+    # insert and one seat update each), the consents (one insert), the event's place,
+    # the welcome mail
+    with django_assert_num_queries(9 + 2 * n):
+        response = client.post(url("start"), {**valid_data(sessions=[s.pk for s in sessions]), "form_stamp": stamp})
+
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.bookings.count() == n
+    assert registration.consents.count() >= 1
+    assert OutgoingMail.objects.filter(registration=registration).count() == 1
+
+
 @pytest.mark.parametrize("n", [1, 5])
 def test_manage_queries_do_not_grow_with_the_bookings(client, clock, open_event, n, django_assert_num_queries):
     sessions = [
