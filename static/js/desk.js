@@ -1009,6 +1009,8 @@
     var config = document.getElementById("desk-config");
     if (config && document.getElementById("desk")) {
       window.wegovDesk = new Desk(JSON.parse(config.textContent));
+      // The desk answers scans from now on (browser tests wait for this).
+      document.getElementById("desk").setAttribute("data-ready", "true");
     }
   });
 })();

@@ -225,7 +225,7 @@ def choose_todays_entrance(visit: E2EPage, lang: str, shots: str, entrance: Chec
     expect(page).to_have_url(re.compile(rf"/{lang}/desk/checkpoint/{ENTRANCE}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(getattr(entrance, f"name_{lang}"))
     # A scanner types as soon as the page shows: wait until the desk's script runs.
-    page.wait_for_function("window.wegovDesk !== undefined")
+    expect(page.locator("#desk")).to_have_attribute("data-ready", "true")
 
 
 @pytest.mark.parametrize("screen", ["phone", "laptop"])
