@@ -26,13 +26,10 @@ import http.client
 import json
 import multiprocessing
 import os
-import platform
 import random
 import re
 import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,6 +42,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import BenchError, children, free_port, machine, run, say, stop_server, tail  # noqa: E402
+
 WORLD = ROOT / "bench" / "world.py"
 HOST = "127.0.0.1"
 VENUE_ADDRESS = "203.0.113.10"  # every desk at the venue shares one public address
@@ -183,24 +184,6 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-class BenchError(Exception):
-    pass
-
-
-def say(message: str) -> None:
-    print(message, flush=True)
-
-
-def run(command: list, env: dict) -> str:
-    """Run a set-up step in the benchmark's environment; its output, or BenchError."""
-    result = subprocess.run(  # noqa: S603
-        [str(part) for part in command], env=env, cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise BenchError(f"{' '.join(map(str, command[1:]))} failed:\n{result.stdout}{result.stderr}")
-    return result.stdout
-
-
 def server_environment(args, workdir: Path) -> dict:
     """Production settings (see .env.example), pointing at the benchmark's database."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "WEGOV_"))}
@@ -321,12 +304,6 @@ def build_schedule(plan: dict, args) -> dict:
 # The server --------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def start_server(args, env: dict, workdir: Path, port: int) -> subprocess.Popen:
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [
@@ -363,17 +340,6 @@ def wait_until_up(server: subprocess.Popen, port: int, lang: str) -> None:
     raise BenchError("gunicorn did not answer within 60 s")
 
 
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    server.send_signal(signal.SIGTERM)  # gunicorn's graceful stop: the workers finish and exit
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
-
-
 def server_durations(access_log: Path) -> list[float]:
     """Milliseconds gunicorn spent on each measured check-in (from its access log)."""
     durations = []
@@ -382,13 +348,6 @@ def server_durations(access_log: Path) -> list[float]:
         if len(parts) == 6 and parts[0] == "POST" and parts[5] == "measure":
             durations.append(int(parts[3]) / 1000)
     return durations
-
-
-def tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text().splitlines()[-lines:])
-    except OSError:
-        return ""
 
 
 # The desks ---------------------------------------------------------------------------------
@@ -639,13 +598,6 @@ class CpuMeter:
         return totals
 
 
-def children(pid: int) -> list[int]:
-    try:
-        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
 def machine_busy() -> float:
     """CPU seconds the whole machine has been busy (all CPUs; not idle, not waiting for I/O)."""
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
@@ -749,20 +701,6 @@ def build_report(args, plan, schedule, desks, server_ms, checked_in, loads, cpu)
         "database_ok": not (database["more_than_once"] or database["missing"] or database["unexpected"]),
         "target_ms": args.target_ms,
     }
-
-
-def machine() -> str:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    cpus = os.cpu_count()
-    system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
-    return f"{cpus} CPUs{f' ({model})' if model else ''}, {system}"
 
 
 def gunicorn_version() -> str:

@@ -37,19 +37,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.checkin import (  # noqa: E402  (the check-in benchmark's set-up and server)
-    WORLD,
-    BenchError,
-    Desk,
-    free_port,
-    run,
-    say,
-    server_environment,
-    start_server,
-    stop_server,
-    tail,
-    wait_until_up,
-)
+from bench.checkin import WORLD, Desk, server_environment, start_server, wait_until_up  # noqa: E402
+from bench.common import BenchError, free_port, run, say, stop_server, tail  # noqa: E402
 
 HOST = "127.0.0.1"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"  # Debian's wrk
