@@ -29,7 +29,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from registration import antiabuse, checkin, roles
+from registration import antiabuse, checkin, roles, services
 from registration.models import Booking, CheckIn, Consent, Registration
 from tests.factories import seoul
 from tests.registration.test_desk import build_world, register, staff_user
@@ -177,16 +177,7 @@ def sweep(db):
 # Public forms ---------------------------------------------------------------------------------
 
 REGISTRATION_FIELDS = [
-    "name",
-    "email",
-    "organisation",
-    "job_title",
-    "country",
-    "city",
-    "phone",
-    "language",
-    "needs",
-    "category",
+    *services.PERSON_FIELDS,
     "sessions",
     "news_consent",
     antiabuse.STAMP_FIELD,

@@ -28,7 +28,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from wegov.db import LOCK_NOT_AVAILABLE, timeout_code
@@ -72,7 +71,7 @@ class DatabaseBusyMiddleware:
             message = _("The server is busy. Wait a few seconds and try again.")
             response = JsonResponse({"error": message, "code": "busy"})
         else:
-            context = {"lang": get_language(), "was_post": request.method == "POST", "url": request.get_full_path()}
+            context = {"was_post": request.method == "POST", "url": request.get_full_path()}
             response = HttpResponse(render_to_string("busy.html", context))
         response.status_code = 503
         response["Retry-After"] = str(RETRY_AFTER)
