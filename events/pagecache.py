@@ -103,6 +103,13 @@ def _new_version() -> None:
         logger.warning("Page cache unreachable: could not mark pages stale", exc_info=True)
 
 
+def content_version() -> str:
+    """The programme's current content version, for other caches of what its rows
+    say (the shared registration form, the check-in's day rule); "" when the cache
+    cannot be reached."""
+    return _current_version() or ""
+
+
 def _current_version() -> str | None:
     try:
         version = cache.get(VERSION_KEY)

@@ -11,7 +11,7 @@ class RegistrationConfig(AppConfig):
         from registration import signals
         from registration.roles import ensure_groups_after_migrate
 
-        signals.connect()  # organisers' edits renew the shared registration form
+        signals.connect()  # checkpoint edits drop the desk's shared copies
 
         # The staff groups exist after every `migrate`, including the test database's.
         post_migrate.connect(ensure_groups_after_migrate, sender=self, dispatch_uid="registration.ensure_groups")

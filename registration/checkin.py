@@ -21,8 +21,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from events import pagecache
 from events.models import Audience, Event, Session
-from registration import formcache
 from registration.clock import desk_now
 from registration.models import (
     BookingStatus,
@@ -256,9 +256,9 @@ def _admitted_on(registration: Registration, day: date) -> bool:
 
 def _open_to_citizens(event: Event, day: date) -> bool:
     """Whether a published session open to citizens takes place that day: asked
-    once per day and content version (registration/formcache.py: renewed by
-    every organiser's edit of an event, session or room), not on every scan."""
-    key = f"checkin:open-to-citizens:{event.pk}:{day.isoformat()}:{formcache.content_version()}"
+    once per day and content version (events/pagecache.py: renewed by every
+    organiser's edit of the programme), not on every scan."""
+    key = f"checkin:open-to-citizens:{event.pk}:{day.isoformat()}:{pagecache.content_version()}"
     known = cache.get(key)
     if known is None:
         sessions = Session.objects.published().for_event(event).on_day(event, day)

@@ -15,9 +15,10 @@ translations that render it), and holds what it was rendered from: the event's
 fields and, for each bookable session, what its label shows (title, times,
 room, audience, capacity, seats left). It is used while
 
-- the content version is the one it was made under: every save or delete of an
-  event, session, room (registration/signals.py) sets a new version after its
-  transaction commits, so an organiser's edit shows on the next form, and
+- the content version is the one it was made under (events/pagecache.py: the
+  one version of the programme's pages, renewed by every save or delete of a
+  programme model, again once its transaction commits), so an organiser's edit
+  shows on the next form, and
 - it was checked less than MAX_AGE seconds ago. Then the event and its
   sessions are read again (two queries); if they show the same, the entry is
   kept (checked again now), otherwise the fields are rendered again.
@@ -44,7 +45,6 @@ It follows the entry: dropped whenever the fields are rendered again.
 import functools
 import hashlib
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,13 +54,13 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
+from events import pagecache
 from events.models import Event, Session
 from events.queries import get_current_event
 from registration import services
 
 MAX_AGE = 5  # seconds: how old what a form shows can be (seat counts, edits without a signal)
 TIMEOUT = 3600  # seconds an entry is kept at most
-VERSION_KEY = "registration:form:version"
 TEMPLATE = "registration/includes/register_fields.html"
 
 
@@ -115,24 +115,11 @@ def current_event() -> Event | None:
     return entry["event"] if _fresh(entry, version, time.time()) else get_current_event()
 
 
-def content_version() -> str:
-    """The current content version (a new one after every organiser's edit of an
-    event, session or room), for other caches of what those rows say."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
-    return version or ""
-
-
 def _lookup() -> tuple[str, str, dict | None]:
     """The entry's key, the content version and the entry (one round trip)."""
     key = f"registration:form:{get_language()}:{release()}"
-    found = cache.get_many([VERSION_KEY, key])
-    version, entry = found.get(VERSION_KEY), found.get(key)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
+    found = cache.get_many([pagecache.VERSION_KEY, key])
+    version, entry = found.get(pagecache.VERSION_KEY) or pagecache.content_version(), found.get(key)
     return key, version, entry
 
 
@@ -150,11 +137,6 @@ def shown_state(event: Event, sessions: list[Session]) -> tuple:
         for s in sessions
     )
     return (shown_event, shown_sessions)
-
-
-def content_changed() -> None:
-    """A new content version: every entry is rendered again on its next use."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
 @functools.cache

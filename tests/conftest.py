@@ -38,6 +38,6 @@ def _fast_passwords(settings):
 def _fresh_shared_form():
     """The shared registration form (registration/formcache.py) lives in the
     cache, which outlives a test: each test starts with a new content version."""
-    from registration import formcache
+    from events import pagecache
 
-    formcache.content_changed()
+    pagecache._new_version()
