@@ -35,7 +35,6 @@ from events.models import (
     SessionSpeaker,
     Speaker,
 )
-from registration.services import fill_free_places
 
 # Shared pieces ---------------------------------------------------------------
 
@@ -204,11 +203,6 @@ class EventAdmin(SampleDataAdmin):
     ]
 
     actions = [*SampleDataAdmin.actions, "make_current"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data:
-            fill_free_places(event=obj)
 
     @admin.display(description=_("name"), ordering="name")
     def display_name(self, obj):
@@ -401,11 +395,6 @@ class SessionAdmin(SampleDataAdmin):
         (_("Attendance"), {"fields": ["audience", "booking_required", "capacity"]}),
         (_("Live stream"), {"fields": ["is_streamed", "stream_url"]}),
     ]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data:
-            fill_free_places(event=obj.event)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_booked_count()

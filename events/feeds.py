@@ -4,8 +4,7 @@ The .ics feeds speak the language of the URL (/ko/ or /en/); the JSON carries bo
 languages whatever the prefix. Each view runs a fixed number of queries, and is
 served through the page cache (events/pagecache.py)."""
 
-import functools
-from datetime import UTC, datetime
+from datetime import datetime
 
 import icalendar
 from django.conf import settings
@@ -17,14 +16,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from events import pagecache
+from events import calendar, pagecache
 from events.models import Event, Exhibitor, ParticipatingCity, Session, Speaker
 from events.queries import cities_for, exhibitors_for, get_current_event, programme_for, session_for, speakers_for
 
-# UIDs must never change, whatever host serves the feed: calendars use them to
-# update an event they already have instead of adding a copy.
-UID_DOMAIN = "wego2010.we-gov.org"
-PRODID = "-//WeGO//WeGO summit programme//EN"
 # The licence of the data; whom to credit comes from the event (licence_for).
 LICENCE = {
     "id": "CC-BY-4.0",
@@ -42,38 +37,6 @@ def _current_event_or_404() -> Event:
 
 
 # iCalendar -----------------------------------------------------------------
-
-
-def session_uid(session: Session) -> str:
-    """A UID that stays the same for the life of the session (slugs, not ids)."""
-    return f"{session.event.slug}.{session.slug}@{UID_DOMAIN}"
-
-
-@functools.cache
-def _vtimezone(tzid: str) -> icalendar.Timezone:
-    """The VTIMEZONE of a time zone, built once per process (it is about half the cost
-    of a feed otherwise); the same for every calendar."""
-    return icalendar.Timezone.from_tzid(tzid)
-
-
-def _new_calendar(event: Event) -> icalendar.Calendar:
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.calendar_name = event.name  # NAME and X-WR-CALNAME
-    calendar.add("x-wr-timezone", event.time_zone)
-    if event.theme:
-        calendar.add("x-wr-caldesc", event.theme)
-    # Every time in the feed is in the event's zone (Event.local): its VTIMEZONE first.
-    calendar.add_component(_vtimezone(event.time_zone))
-    return calendar
-
-
-def _location(session: Session) -> str:
-    parts = [session.room.name if session.room else "", session.event.venue_name, session.event.venue_address]
-    return ", ".join(part for part in parts if part)
 
 
 def _description(session: Session, url: str) -> str:
@@ -95,31 +58,23 @@ def _description(session: Session, url: str) -> str:
 
 
 def _vevent(request: HttpRequest, session: Session, stamp: datetime) -> icalendar.Event:
-    event = session.event
     url = request.build_absolute_uri(session.get_absolute_url())
-    vevent = icalendar.Event()
-    vevent.add("uid", session_uid(session))
-    vevent.add("dtstamp", stamp)
-    vevent.add("dtstart", event.local(session.starts_at))
-    vevent.add("dtend", event.local(session.ends_at))
-    vevent.add("summary", session.title)
-    vevent.add("description", _description(session, url))
-    location = _location(session)
-    if location:
-        vevent.add("location", location)
-    vevent.add("url", url)
-    vevent.add("categories", [session.kind.name])
-    vevent.add("status", "CONFIRMED")
-    return vevent
+    return calendar.vevent(
+        session, url=url, stamp=stamp, description=_description(session, url), categories=[session.kind.name]
+    )
 
 
 def _ics_response(request: HttpRequest, event: Event, sessions, filename: str) -> HttpResponse:
-    calendar = _new_calendar(event)
-    stamp = timezone.now().astimezone(UTC).replace(microsecond=0)
+    feed = calendar.new_calendar(event)
+    if event.theme:
+        feed.add("x-wr-caldesc", event.theme)
+    # Every time in the feed is in the event's zone (Event.local): its VTIMEZONE first.
+    feed.add_component(calendar.vtimezone(event.time_zone))
+    stamp = calendar.stamp_now()
     for session in sessions:
-        calendar.add_component(_vevent(request, session, stamp))
+        feed.add_component(_vevent(request, session, stamp))
     return HttpResponse(
-        calendar.to_ical(),
+        feed.to_ical(),
         content_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": content_disposition_header(as_attachment=True, filename=filename)},
     )

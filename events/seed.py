@@ -5,9 +5,10 @@ exhibitor and checkpoint slugs, and the English names of rooms and cities. A row
 is saved only when one of its values differs, so loading twice creates and
 changes nothing.
 
-The desk's checkpoints (registration.Checkpoint: an entrance per day, a door per
-room that checks attendance) are loaded with the programme, in the same
-transaction, because they name its days and rooms.
+What other apps keep about the edition (registration: the desk's checkpoints, an
+entrance per day and a door per room that checks attendance) is loaded by their
+receivers of events.signals.programme_loaded, in the same transaction, because it
+names the programme's days and rooms.
 """
 
 from collections import Counter
@@ -30,10 +31,10 @@ from events.models import (
     SessionSpeaker,
     Speaker,
 )
-from registration.models import Checkpoint
+from events.signals import programme_loaded
 
-# Load order; also the order of the summary.
-MODELS = (Event, SessionKind, Room, Speaker, Session, SessionSpeaker, Exhibitor, ParticipatingCity, Checkpoint)
+# Load order; also the order of the summary (other apps' rows follow, in their load order).
+MODELS = (Event, SessionKind, Room, Speaker, Session, SessionSpeaker, Exhibitor, ParticipatingCity)
 
 
 @dataclass
@@ -44,6 +45,7 @@ class SeedResult:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
+    models: list = field(default_factory=lambda: list(MODELS))
 
     @property
     def changed(self) -> bool:
@@ -57,7 +59,7 @@ class SeedResult:
         ]
         rows = ", ".join(
             f"{label} {self.created[label] + self.updated[label] + self.unchanged[label]}"
-            for label in (_label(model) for model in MODELS)
+            for label in (_label(model) for model in self.models)
         )
         lines.append(f"Rows: {rows}.")
         return "\n".join(lines)
@@ -67,7 +69,8 @@ def load_summit(*, demo: bool = False) -> SeedResult:
     """Create or update the 2010 founding General Assembly and make it the current event.
 
     Side effects: writes the event and its session kinds, rooms, speakers, sessions,
-    speaker links, exhibitors, cities and the desk's checkpoints; clears
+    speaker links, exhibitors and cities, and (programme_loaded) what other apps
+    keep about the edition, such as the desk's checkpoints; clears
     `is_current` on every other event (only one may be current). Deletes nothing:
     rows an organiser added stay. Runs in one transaction and with the default
     language active, so that django-modeltranslation fills the untranslated
@@ -80,24 +83,22 @@ def load_summit(*, demo: bool = False) -> SeedResult:
     result = SeedResult()
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         event = _load_event(result, demo=demo)
-        kinds = {row["slug"]: _sync(result, SessionKind, ("slug",), row) for row in summit2010.SESSION_KINDS}
+        kinds = {row["slug"]: sync(result, SessionKind, ("slug",), row) for row in summit2010.SESSION_KINDS}
         rooms = {
-            row["name_en"]: _sync(result, Room, ("event", "name_en"), {"event": event, **row})
+            row["name_en"]: sync(result, Room, ("event", "name_en"), {"event": event, **row})
             for row in summit2010.ROOMS
         }
         speakers = {
-            row["slug"]: _sync(result, Speaker, ("event", "slug"), {"event": event, **row})
+            row["slug"]: sync(result, Speaker, ("event", "slug"), {"event": event, **row})
             for row in summit2010.SPEAKERS
         }
         for row in summit2010.SESSIONS:
             _load_session(result, event, row, kinds=kinds, rooms=rooms, speakers=speakers)
         for row in summit2010.EXHIBITORS:
-            _sync(result, Exhibitor, ("event", "slug"), {"event": event, **row})
+            sync(result, Exhibitor, ("event", "slug"), {"event": event, **row})
         for row in summit2010.CITIES:
-            _sync(result, ParticipatingCity, ("event", "name_en"), {"event": event, **row})
-        for row in summit2010.CHECKPOINTS:
-            room = rooms[row["room"]] if "room" in row else None
-            _sync(result, Checkpoint, ("event", "slug"), {**row, "event": event, "room": room})
+            sync(result, ParticipatingCity, ("event", "name_en"), {"event": event, **row})
+        programme_loaded.send(sender=Event, event=event, rooms=rooms, result=result)
     result.event = event
     return result
 
@@ -108,15 +109,15 @@ def _load_event(result: SeedResult, *, demo: bool) -> Event:
     others = Event.objects.filter(is_current=True).exclude(slug=row["slug"])
     result.updated[_label(Event)] += others.update(is_current=False)
     pagecache.content_changed()  # update() sends no signal
-    return _sync(result, Event, ("slug",), row)
+    return sync(result, Event, ("slug",), row)
 
 
 def _load_session(result: SeedResult, event: Event, row: dict, *, kinds, rooms, speakers) -> Session:
     values = {key: value for key, value in row.items() if key not in {"kind", "room", "speakers"}}
     values.update(event=event, kind=kinds[row["kind"]], room=rooms[row["room"]])
-    session = _sync(result, Session, ("event", "slug"), values)
+    session = sync(result, Session, ("event", "slug"), values)
     for position, (slug, role) in enumerate(row["speakers"]):
-        _sync(
+        sync(
             result,
             SessionSpeaker,
             ("session", "speaker"),
@@ -125,15 +126,17 @@ def _load_session(result: SeedResult, event: Event, row: dict, *, kinds, rooms, 
     return session
 
 
-def _sync(result: SeedResult, model: type[models.Model], keys: tuple[str, ...], row: dict[str, Any]):
+def sync(result: SeedResult, model: type[models.Model], keys: tuple[str, ...], row: dict[str, Any]):
     """Get the row matching `keys` and make its other values equal to `row`'s,
-    creating it if missing and saving it only if a value differs."""
+    creating it if missing and saving it only if a value differs; counted in `result`."""
     values = dict(row)
     if issubclass(model, SampleData):
         values.setdefault("is_sample", False)
         values.setdefault("invented_fields", [])
     lookup = {key: values.pop(key) for key in keys}
     label = _label(model)
+    if model not in result.models:
+        result.models.append(model)
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)

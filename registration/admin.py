@@ -10,7 +10,9 @@ show, so it runs a fixed number of queries whatever the number of rows.
 
 Django's autodiscovery imports only this module: importing registration.desk.admin
 here registers the desk's checkpoints and check-in history too, and gives
-RegistrationAdmin the badge actions, the attention filter and the check-ins inline.
+RegistrationAdmin the badge actions, the attention filter and the check-ins inline;
+importing registration.programme_admin makes a larger capacity in the programme's
+admin fill the places it frees.
 """
 
 from django.contrib import admin, messages
@@ -21,7 +23,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events.models import Session
-from registration import outbox, services
+from registration import (
+    outbox,
+    programme_admin,  # noqa: F401 (registers the programme's Event and Session admins)
+    services,
+)
 from registration.dashboard.admin import ExportPermissionMixin, export_selected_csv, export_selected_xlsx
 from registration.desk.admin import AttentionFilter, CheckInInline, print_badges_a4, print_badges_a6
 from registration.forms import EmailAddressField

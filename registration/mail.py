@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from events.feeds import UID_DOMAIN
+from events.calendar import UID_DOMAIN
 from events.queries import get_current_event
 from registration import tickets
 from registration.models import Booking, BookingStatus, MailKind, OutgoingMail, Registration, Status

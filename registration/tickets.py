@@ -10,17 +10,16 @@ nothing about its holder.
 import io
 import unicodedata
 from collections.abc import Iterable
-from datetime import UTC
 from functools import cache
 
 import icalendar
 import segno
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, features
 
-from events.feeds import PRODID, session_uid
+from events import calendar as ical
 from registration.models import Booking, BookingStatus, Registration
 
 # Medium error correction (segno raises it when the symbol has room to spare):
@@ -240,16 +239,9 @@ def sessions_ics(registration: Registration, *, bookings: list[Booking] | None =
     session's UID is the one the programme feed gives it, so importing both
     updates one calendar entry instead of adding a copy. The file carries the
     registration code but no private link: calendars get shared."""
-    event = registration.event
     bookings = booked_sessions(registration) if bookings is None else bookings
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.calendar_name = event.name
-    calendar.add("x-wr-timezone", event.time_zone)
-    stamp = timezone.now().astimezone(UTC).replace(microsecond=0)
+    calendar = ical.new_calendar(registration.event)
+    stamp = ical.stamp_now()
     for booking in bookings:
         calendar.add_component(_vevent(registration, booking.session, stamp))
     calendar.add_missing_timezones()
@@ -257,20 +249,6 @@ def sessions_ics(registration: Registration, *, bookings: list[Booking] | None =
 
 
 def _vevent(registration: Registration, session, stamp) -> icalendar.Event:
-    event = registration.event
     url = settings.SITE_URL + session.get_absolute_url()
-    vevent = icalendar.Event()
-    vevent.add("uid", session_uid(session))
-    vevent.add("dtstamp", stamp)
-    vevent.add("dtstart", event.local(session.starts_at))
-    vevent.add("dtend", event.local(session.ends_at))
-    vevent.add("summary", session.title)
-    place = [session.room.name if session.room else "", event.venue_name, event.venue_address]
-    location = ", ".join(part for part in place if part)
-    if location:
-        vevent.add("location", location)
     seat = _("Your seat is booked. Registration code: %(code)s") % {"code": registration.code}
-    vevent.add("description", f"{seat}\n\n{url}")
-    vevent.add("url", url)
-    vevent.add("status", "CONFIRMED")
-    return vevent
+    return ical.vevent(session, url=url, stamp=stamp, description=f"{seat}\n\n{url}")

@@ -31,8 +31,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from wegov.db import LOCK_NOT_AVAILABLE, timeout_code
+from wegov.errors import bad_request_response, not_found_response
 from wegov.inputs import is_storable, parse_id
-from wegov.views import bad_request_response, not_found_response
 
 logger = logging.getLogger(__name__)
 

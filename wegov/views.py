@@ -1,22 +1,16 @@
 import logging
-import re
 import secrets
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-logger = logging.getLogger(__name__)
+from wegov.errors import bad_request_response
 
-# The desk's JSON API answers errors in JSON, never with an HTML page.
-JSON_API_PATH = re.compile(r"^/[a-z-]+/desk/api/")
+logger = logging.getLogger(__name__)
 
 
 @never_cache
@@ -68,30 +62,6 @@ def bad_request(request, exception):
     """handler400: a request Django could not read (a form declared in another
     charset, too many fields, ...) or one wegov.middleware refused."""
     return bad_request_response(request)
-
-
-def bad_request_response(request) -> HttpResponse:
-    """The 400 answer, in the language of the URL. Never reads the request's body
-    or POST (reading them may be what failed) and runs no context processor, so
-    it needs neither the database nor the session."""
-    with translation.override(url_language(request)):
-        if JSON_API_PATH.match(request.path_info):
-            message = _("The request could not be read: it holds characters or an encoding this site does not accept.")
-            return JsonResponse({"error": message}, status=400)
-        return HttpResponse(render_to_string("400.html"), status=400)
-
-
-def not_found_response(request) -> HttpResponse:
-    """The 404 page (JSON for the desk's API), in the language of the URL, for a
-    request stopped before the language middleware ran."""
-    with translation.override(url_language(request)):
-        if JSON_API_PATH.match(request.path_info):
-            return JsonResponse({"error": _("Not found.")}, status=404)
-        return page_not_found(request, None)
-
-
-def url_language(request) -> str:
-    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
 def server_error(request):

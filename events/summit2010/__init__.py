@@ -3,7 +3,8 @@
 Source: docs/summit-facts.md (from Seoul's press release of 31 August 2010).
 Rows the record does not give (times and rooms aside) are invented and carry
 is_sample=True, so organisers see them flagged in the admin. Loaded by
-events.seed.load_summit (`manage.py load_summit`), with the desk's checkpoints.
+events.seed.load_summit (`manage.py load_summit`); the desk's checkpoints by
+registration.seed.load_checkpoints, in the same transaction.
 """
 
 from events.summit2010.checkpoints import CHECKPOINTS

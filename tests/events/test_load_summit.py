@@ -25,9 +25,13 @@ from events.models import (
     Speaker,
     SpeakerRole,
 )
-from events.seed import MODELS, load_summit
+from events.seed import MODELS as PROGRAMME_MODELS
+from events.seed import load_summit
 from registration.models import Checkpoint, CheckpointKind
 from tests.factories import EventFactory
+
+# Every model the load writes: the programme and, loaded with it by registration/, the checkpoints.
+MODELS = (*PROGRAMME_MODELS, Checkpoint)
 
 HANGUL = re.compile("[가-힣]")
 FACT_CITIES = {"Barcelona", "Frankfurt", "San Francisco", "Berlin", "Moscow", "Hanoi", "Ulaanbaatar"}

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import translation
 from PIL import Image
 
-from events.feeds import session_uid
+from events.calendar import session_uid
 from registration import services, tickets
 from tests.factories import EventFactory, PersonFactory, RoomFactory, SessionFactory, WorkshopFactory, seoul
 
