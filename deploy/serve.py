@@ -56,7 +56,6 @@ def serving_environment(environ: dict[str, str]) -> dict[str, str]:
     TLS proxy is in front (BEHIND_PROXY=true) SECURE_COOKIES defaults to false.
     A variable set to the empty string counts as set (REDIS_URL= means no Redis)."""
     env = {**DEFAULTS, **environ, "DEBUG": "false"}
-    env.pop("WEGOV_TESTING", None)
     behind_proxy = env.get("BEHIND_PROXY", "").strip().lower() in {"1", "true", "yes", "on"}
     env.setdefault("SECURE_COOKIES", "true" if behind_proxy else "false")
     env.setdefault("SITE_URL", f"http://{env['HOST']}:{env['PORT']}")

@@ -10,8 +10,9 @@
 - A throttle per client address (and per target address for mail-sending
   forms) in Django's cache, which is Redis when several servers run.
 
-Settings (all optional): REGISTRATION_MIN_FILL_SECONDS, REGISTRATION_THROTTLES
-({scope: (requests, seconds)}), BEHIND_PROXY (trust the last X-Forwarded-For hop).
+Settings (declared in wegov/settings.py): REGISTRATION_MIN_FILL_SECONDS, REGISTRATION_THROTTLES
+({scope: (requests, seconds)}, each replacing DEFAULT_THROTTLES' scope), BEHIND_PROXY (trust
+the last X-Forwarded-For hop).
 """
 
 import hashlib
@@ -31,7 +32,6 @@ HONEYPOT_FIELD = "website"
 STAMP_FIELD = "form_stamp"
 WARNED_FIELD = "form_warned"
 
-DEFAULT_MIN_FILL_SECONDS = 3
 DEFAULT_THROTTLES = {
     # Registration form posts per client address per 10 minutes: generous, since a
     # city hall or the venue's Wi-Fi puts many people behind one address.
@@ -96,7 +96,7 @@ def check_submission(data) -> Check:
 
 
 def min_fill_seconds() -> float:
-    return float(getattr(settings, "REGISTRATION_MIN_FILL_SECONDS", DEFAULT_MIN_FILL_SECONDS))
+    return float(settings.REGISTRATION_MIN_FILL_SECONDS)
 
 
 def _too_fast(signer: TimestampSigner, stamp: str) -> bool:
@@ -150,7 +150,7 @@ def hit_client(request, scope: str) -> Throttle:
 
 
 def throttle_limits(scope: str) -> tuple[int, int]:
-    limits = {**DEFAULT_THROTTLES, **getattr(settings, "REGISTRATION_THROTTLES", {})}
+    limits = {**DEFAULT_THROTTLES, **settings.REGISTRATION_THROTTLES}
     return limits[scope]
 
 

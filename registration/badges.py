@@ -167,7 +167,7 @@ class _Fonts:
 
 
 def _configured_font_paths() -> tuple[str, ...]:
-    paths = getattr(settings, "BADGE_FONT_PATHS", None)
+    paths = settings.BADGE_FONT_PATHS
     if isinstance(paths, (str, Path)):
         paths = [paths]
     return tuple(str(p) for p in (DEFAULT_FONT_PATHS if paths is None else paths))

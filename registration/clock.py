@@ -12,7 +12,7 @@ from django.utils import timezone
 
 
 def rehearsal_day():
-    return getattr(settings, "DESK_REHEARSAL_DAY", None)
+    return settings.DESK_REHEARSAL_DAY
 
 
 def desk_now(event=None) -> datetime:

@@ -75,7 +75,7 @@ def queue(*, kind: str, registration: Registration | None = None, to_email: str 
         language=(registration.language if registration else "") or settings.LANGUAGE_CODE,
         context=context or {},
     )
-    if getattr(settings, "OUTBOX_SEND_ON_COMMIT", True):
+    if settings.OUTBOX_SEND_ON_COMMIT:
         # robust: a failure here is logged, never raised into the request that
         # has just committed the registration; the worker retries the row.
         transaction.on_commit(lambda: _send_soon(mail.pk), robust=True)
@@ -88,7 +88,7 @@ _slots_lock = threading.Lock()
 
 def _sender_slots() -> threading.BoundedSemaphore:
     """At most OUTBOX_SEND_THREADS after-commit senders at once in this process."""
-    size = max(int(getattr(settings, "OUTBOX_SEND_THREADS", 4)), 1)
+    size = max(int(settings.OUTBOX_SEND_THREADS), 1)
     with _slots_lock:
         return _slots.setdefault(size, threading.BoundedSemaphore(size))
 
@@ -100,7 +100,7 @@ def _send_soon(mail_id: int) -> None:
     connection while it waits for the mail server: in a rush with the mail
     server hanging, the rest simply wait in the queue for the worker. If the
     process dies first, the row is still queued and the worker sends it."""
-    if not getattr(settings, "OUTBOX_SEND_IN_THREAD", False):
+    if not settings.OUTBOX_SEND_IN_THREAD:
         deliver_by_id(mail_id)
         return
     slots = _sender_slots()

@@ -84,7 +84,7 @@ def ensure_groups_after_migrate(sender, *, using: str = DEFAULT_DB_ALIAS, apps=g
 def require_demo_site(what: str) -> None:
     """Refuse with DemoAccountsNotAllowedError unless settings.DEMO_ACCOUNTS_ALLOWED
     (DEBUG on, PRODUCTION off): demo data has public passwords and fake people."""
-    if not getattr(settings, "DEMO_ACCOUNTS_ALLOWED", False):
+    if not settings.DEMO_ACCOUNTS_ALLOWED:
         raise DemoAccountsNotAllowedError(
             f"{what} are only created on a development site (DEBUG on, PRODUCTION off): "
             "settings.DEMO_ACCOUNTS_ALLOWED is False."

@@ -1,3 +1,5 @@
+import secrets
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -41,3 +43,28 @@ def _fresh_shared_form():
     from events import pagecache
 
     pagecache._new_version()
+
+
+def pytest_configure(config):
+    """What the test suite needs that a site never has, whatever the environment
+    (`make test` exports DEBUG=true; a bare `pytest` has nothing set). Applied to
+    the settings once, before any test; the `settings` fixture restores to these."""
+    from django.conf import settings
+
+    if not settings._wrapped.SECRET_KEY:  # reading an empty key through `settings` raises
+        settings.SECRET_KEY = "test-" + secrets.token_urlsafe(50)
+    if not settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+    # Django's test client logs in without a request, which the log-in throttle needs;
+    # its own tests turn it on with the settings fixture.
+    settings.AXES_ENABLED = False
+    # Static files from the source folders, without collectstatic's manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    # Mail after commit is sent in the request's own thread, so a test sees it at once.
+    settings.OUTBOX_SEND_IN_THREAD = False
+    # The test client speaks plain http.
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False

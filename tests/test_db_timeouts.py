@@ -23,7 +23,7 @@ print(json.dumps(settings.DATABASES["default"].get("OPTIONS", {})))
 
 
 def database_options(**environment) -> dict:
-    result = run_python(["-c", PRINT_DATABASE_OPTIONS], WEGOV_TESTING="true", **environment)
+    result = run_python(["-c", PRINT_DATABASE_OPTIONS], **environment)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -230,7 +230,7 @@ def fetch(url: str) -> tuple[int, dict, bytes]:
 
 def test_gunicorn_with_debug_off_answers_health_and_serves_images(tmp_path):
     """The production path end to end: gunicorn from deploy/gunicorn.conf.py, DEBUG off,
-    no test-suite allowances (TESTING is off in the subprocess). (Refusals are in
+    none of the test suite's allowances (tests/conftest.py). (Refusals are in
     tests/test_media.py: a 404 page here would need collectstatic's manifest.)"""
     media = tmp_path / "media"
     (media / "speakers").mkdir(parents=True)

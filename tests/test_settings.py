@@ -2,8 +2,8 @@
 
 Settings are read once, at import, so each case imports them afresh in a
 subprocess (`django.setup()` with a chosen environment) and prints what it got.
-The subprocess starts without pytest, so the test-suite allowances
-(settings.TESTING) are off unless WEGOV_TESTING says otherwise."""
+The settings know nothing of tests: the test suite's allowances are made by
+tests/conftest.py, so the subprocess gets what a site gets."""
 
 import json
 import os
@@ -24,7 +24,6 @@ SETTINGS_VARIABLES = {
     "DEBUG",
     "SECRET_KEY",
     "PRODUCTION",
-    "WEGOV_TESTING",
     "DATABASE_URL",
     "DATABASE_CONN_MAX_AGE",
     "REDIS_URL",
@@ -117,11 +116,28 @@ def test_debug_on_uses_the_given_secret_key():
 
 
 def test_the_test_suite_gets_a_throwaway_key_without_debug():
-    got = fresh_settings(WEGOV_TESTING="true")
+    """tests/conftest.py gives the suite a key when the environment has none."""
+    assert settings.SECRET_KEY
+    assert len(settings.SECRET_KEY) > 50
 
-    assert got["DEBUG"] is False
-    assert got["SECRET_KEY"].startswith("dev-")
-    assert len(got["SECRET_KEY"]) > 50
+
+PRINT_ALLOWANCES = """
+import json
+import pytest  # importing pytest once switched the settings to the test suite's
+import django
+from django.conf import settings
+django.setup()
+print(json.dumps([settings.AXES_ENABLED, settings.OUTBOX_SEND_IN_THREAD, settings.SESSION_COOKIE_SECURE]))
+"""
+
+
+def test_the_settings_have_no_test_switch():
+    """Neither pytest nor WEGOV_TESTING turns off the log-in throttle, the
+    background mail senders or secure cookies: only tests/conftest.py does, in the suite."""
+    result = run_python(["-c", PRINT_ALLOWANCES], WEGOV_TESTING="true", SECRET_KEY="s" * 60)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [True, True, True]
 
 
 def test_a_debug_value_that_is_not_a_boolean_stops_the_process():

@@ -16,7 +16,7 @@ def client_ip(request) -> str | None:
     """The client's IP address as text, or None if there is no valid one.
     An IPv4 address mapped into IPv6 (::ffff:a.b.c.d) is given as IPv4."""
     address = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "BEHIND_PROXY", False):
+    if settings.BEHIND_PROXY:
         hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
         if hops:
             address = hops[-1]

@@ -1,7 +1,5 @@
 """Settings for wegov, read from the environment (see .env.example)."""
 
-import secrets
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,21 +11,19 @@ from xstatic.pkg import bootstrap as xstatic_bootstrap
 from wegov.env import dev_secret_key, env_bool, env_date, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-TESTING = "pytest" in sys.modules or env_bool("WEGOV_TESTING")
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY")
 # With DEBUG off a SECRET_KEY is required to serve (wegov/wsgi.py and asgi.py refuse to
 # start without one, and Django refuses to sign anything with an empty key), but not to
 # run management commands that sign nothing, such as `makemigrations --check` in CI.
-if not SECRET_KEY and TESTING:
-    SECRET_KEY = "dev-" + secrets.token_urlsafe(50)
-elif not SECRET_KEY and DEBUG:
+# (The test suite gets a throwaway key from tests/conftest.py.)
+if not SECRET_KEY and DEBUG:
     # Development only: a key kept in a git-ignored file, so that a restart of
     # runserver keeps people logged in and signed form stamps valid.
     SECRET_KEY = dev_secret_key(BASE_DIR / ".dev-secret-key")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG or TESTING else [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Demo accounts (organiser, desk staff) may only be created on a development site.
 PRODUCTION = env_bool("PRODUCTION", default=False)
@@ -159,9 +155,8 @@ AUTHENTICATION_BACKENDS = [
 # Failed log-ins (desk and admin) are throttled per user name AND address together:
 # the venue shares one address, so one person's typos must not lock out every desk.
 # Attempts are stored in the database, so every node sees them.
-# Off in the test suite, whose client.login() passes no request (the throttle's
-# own tests turn it on with the settings fixture).
-AXES_ENABLED = not TESTING
+# (Off in the test suite, tests/conftest.py: its client.login() passes no request.)
+AXES_ENABLED = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The user name as the throttle stores it: clipped to its column (a longer one was a server error).
 AXES_USERNAME_CALLABLE = "registration.desk.auth.throttled_username"
@@ -205,11 +200,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and not TESTING
+        if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Uploaded images are refused above this many pixels (decompression bombs).
@@ -254,10 +249,21 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # tries to send it at once, and `manage.py send_outbox` retries what failed.
 OUTBOX_SEND_ON_COMMIT = env_bool("OUTBOX_SEND_ON_COMMIT", True)
 # ... in a background thread, so a slow mail server never holds up a page.
-OUTBOX_SEND_IN_THREAD = env_bool("OUTBOX_SEND_IN_THREAD", not TESTING)
+OUTBOX_SEND_IN_THREAD = env_bool("OUTBOX_SEND_IN_THREAD", True)
 # ... at most this many such threads per process at once (none holds a database
 # connection while the mail server is talked to); more mail waits for the worker.
 OUTBOX_SEND_THREADS = env_int("OUTBOX_SEND_THREADS", 4)
+
+# Anti-robot checks of the public forms (registration/antiabuse.py, docs/registration.md):
+# a form sent back sooner than this many seconds after it was shown is held back (0: off) ...
+REGISTRATION_MIN_FILL_SECONDS = 3
+# ... and (requests, seconds) per throttle scope; a scope set here replaces the one in
+# registration.antiabuse.DEFAULT_THROTTLES, the others keep theirs.
+REGISTRATION_THROTTLES = {}
+
+# The badges' fonts (registration/badges.py), in order of preference; None: Debian's
+# fonts-nanum and DejaVu (registration.badges.DEFAULT_FONT_PATHS).
+BADGE_FONT_PATHS = None
 
 # The public address of the site, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -267,7 +273,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not TESTING)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 # The load balancer's health check may speak plain HTTP to each node.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -371,7 +371,7 @@ print(json.dumps({
 
 def test_django_autodiscovery_alone_puts_the_desk_in_the_admin():
     """In a fresh Python, where no test has imported registration.desk.admin."""
-    env = os.environ | {"DJANGO_SETTINGS_MODULE": "wegov.settings", "WEGOV_TESTING": "1"}
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "wegov.settings"}
 
     result = subprocess.run(
         [sys.executable, "-c", WIRING], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
