@@ -1,8 +1,9 @@
-from events.queries import get_current_event
+from events.middleware import attach_current_event
 
 
 def current_event(request):
-    """The current edition, for the header and footer of every page (cached per request)."""
-    if not hasattr(request, "_current_event"):
-        request._current_event = get_current_event()
-    return {"event": request._current_event}
+    """The current edition, for the header and footer of every page: request.event
+    (events/middleware.py), read at most once per request."""
+    if not hasattr(request, "event"):
+        attach_current_event(request)
+    return {"event": request.event}

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from events import calendar, pagecache
 from events.models import Event, Exhibitor, ParticipatingCity, Session, Speaker
-from events.queries import cities_for, exhibitors_for, get_current_event, programme_for, session_for, speakers_for
+from events.queries import cities_for, exhibitors_for, programme_for, session_for, speakers_for
 
 # The licence of the data; whom to credit comes from the event (licence_for).
 LICENCE = {
@@ -29,11 +29,10 @@ LICENCE = {
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
-def _current_event_or_404() -> Event:
-    event = get_current_event()
-    if event is None:
+def _current_event_or_404(request: HttpRequest) -> Event:
+    if not request.event:  # events/middleware.py
         raise Http404("No current event.")
-    return event
+    return request.event
 
 
 # iCalendar -----------------------------------------------------------------
@@ -84,7 +83,7 @@ def _ics_response(request: HttpRequest, event: Event, sessions, filename: str) -
 @require_safe
 def programme_ics(request: HttpRequest) -> HttpResponse:
     """The whole published programme of the current event."""
-    event = _current_event_or_404()
+    event = _current_event_or_404(request)
     sessions = programme_for(event)
     return _ics_response(request, event, sessions, f"{event.slug}-{translation.get_language()}.ics")
 
@@ -93,7 +92,7 @@ def programme_ics(request: HttpRequest) -> HttpResponse:
 @require_safe
 def session_ics(request: HttpRequest, slug: str) -> HttpResponse:
     """One published session of the current event; 404 for an unknown slug."""
-    event = _current_event_or_404()
+    event = _current_event_or_404(request)
     session = session_for(event, slug)
     if session is None:
         raise Http404("No such session.")
@@ -235,7 +234,7 @@ def programme_json(request: HttpRequest) -> JsonResponse:
 
     Built in the default language whatever the URL prefix, so that /ko/ and /en/
     give the same document (lists sorted by name sort the same way)."""
-    event = _current_event_or_404()
+    event = _current_event_or_404(request)
     moment = timezone.now()
     sessions = list(programme_for(event))
     with translation.override(settings.LANGUAGE_CODE):

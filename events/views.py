@@ -17,13 +17,6 @@ from events import pagecache, queries
 from events.models import Event
 
 
-def current_event(request) -> Event | None:
-    """The current edition, read once per request (shared with the context processor)."""
-    if not hasattr(request, "_current_event"):
-        request._current_event = queries.get_current_event()
-    return request._current_event
-
-
 class EventPageView(TemplateView):
     """A read page about the current event; `no_event.html` when there is none."""
 
@@ -31,8 +24,8 @@ class EventPageView(TemplateView):
     shows_seats = False
 
     def get(self, request, *args, **kwargs):
-        self.event = current_event(request)
-        if self.event is None:
+        self.event = request.event  # events/middleware.py
+        if not self.event:
             return render(request, "events/no_event.html", {"event": None})
         response = super().get(request, *args, **kwargs)
         response.fresh_until = self.fresh_until
@@ -127,7 +120,7 @@ class SessionView(EventPageView):
         return {"session": session, "day": event.local(session.starts_at).date()}
 
     def get(self, request, *args, **kwargs):
-        if current_event(request) is None:
+        if not request.event:
             raise Http404("No current event")
         return super().get(request, *args, **kwargs)
 

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.models import Event
-from events.queries import get_current_event
 from registration import antiabuse, formcache, outbox, services, tickets
 from registration.errors import RegistrationError
 from registration.forms import DetailsForm, LostLinkForm, NewsForm, RegistrationForm, SessionsForm
@@ -211,7 +210,9 @@ def sent(request):
 @require_http_methods(["GET", "POST"])
 def lost(request):
     """Enter an e-mail address; the private link is sent if a registration has it."""
-    event = _current_event(request)
+    event = request.event  # events/middleware.py
+    if not event:
+        raise Http404
     form = LostLinkForm(request.POST or None)
     if request.method == "POST":
         throttle = antiabuse.hit_client(request, "lost")
@@ -437,14 +438,6 @@ def remembered_address(request, cookie: str) -> str:
     except signing.BadSignature:  # also SignatureExpired
         return ""
     return email if isinstance(email, str) else ""
-
-
-def _current_event(request) -> Event:
-    event = getattr(request, "_current_event", None) or get_current_event()
-    if event is None:
-        raise Http404
-    request._current_event = event  # the context processor reuses it
-    return event
 
 
 def _closed(request, event: Event, *, status: int) -> HttpResponse:

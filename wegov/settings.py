@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "events.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # request.event: the current edition, read once and only when used (events/middleware.py).
+    "events.middleware.CurrentEventMiddleware",
     # A lock or statement timeout becomes the "busy, please try again" answer (503).
     "wegov.middleware.DatabaseBusyMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -6,22 +6,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.queries import get_current_event
 from registration.dashboard import exports, queries
 from registration.dashboard.auth import may_export, may_see_dashboard, organisers_only
 from registration.models import Registration
 
 
-def _current_event(request):
-    """The current edition, shared with the context processor (one query)."""
-    if not hasattr(request, "_current_event"):
-        request._current_event = get_current_event()
-    return request._current_event
-
-
 @organisers_only(may_see_dashboard)
 def dashboard(request):
-    event = _current_event(request)
+    event = request.event  # events/middleware.py
     context = {
         **admin.site.each_context(request),
         "title": _("Organisers' dashboard"),
@@ -35,7 +27,7 @@ def dashboard(request):
 @organisers_only(may_export)
 def export_attendees(request, file_format: str):
     """Every registration of the current event, in registration order, as CSV or .xlsx."""
-    event = _current_event(request)
+    event = request.event or None  # a query's value, not the lazy stand-in for None
     registrations = Registration.objects.filter(event=event).order_by("created_at", "pk")
     name = f"{event.slug}-attendees" if event else "attendees"
     return exports.attendee_file(

@@ -33,10 +33,6 @@ CHECKPOINT_SECONDS = 60
 CHECKPOINTS_VERSION_KEY = "desk:checkpoints:version"
 
 
-def current_event() -> Event | None:
-    return Event.objects.current().first()
-
-
 def checkpoints_of(event: Event) -> list[Checkpoint]:
     """The event's checkpoints: entrances by day, then room doors."""
     return list(Checkpoint.objects.filter(event=event).select_related("room").order_by("kind", "day", "position", "pk"))

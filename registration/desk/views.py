@@ -92,10 +92,10 @@ def json_api(method: str):
 
 @desk_required
 def choose_checkpoint(request):
-    event = queries.current_event()
+    event = request.event  # events/middleware.py
     checkpoints = []
     today = None
-    if event is not None:
+    if event:
         today = desk_today(event)
         checkpoints = queries.checkpoints_of(event)
         rooms_today = queries.rooms_with_sessions_on(event, today) if checkpoints else set()
@@ -108,7 +108,7 @@ def choose_checkpoint(request):
         request,
         "desk/checkpoints.html",
         {
-            "desk_event": event,
+            "desk_event": event or None,
             "today": today,
             "entrances": [c for c in checkpoints if c.kind == CheckpointKind.ENTRANCE],
             "rooms": [c for c in checkpoints if c.kind == CheckpointKind.ROOM],
@@ -182,8 +182,8 @@ def api_search(request):
         day = checkpoint.event.local(now).date()
         session = queries.session_at(checkpoint, now)  # a query at room doors only
     else:
-        event = queries.current_event()
-        if event is None:
+        event = request.event
+        if not event:
             raise ApiError(_("There is no current event."))
         checkpoint, event_id, day, session = None, event.pk, None, None
     matches = queries.search(event_id=event_id, text=text, checkpoint=checkpoint, day=day, session=session)

@@ -49,8 +49,8 @@ DEVICE = "walk-in"
 @desk_required
 @require_http_methods(["GET", "POST"])
 def walk_in(request):
-    event = queries.current_event()
-    if event is None:
+    event = request.event  # events/middleware.py
+    if not event:
         raise Http404
     checkpoints = queries.checkpoints_of(event)
     if request.method == "GET":

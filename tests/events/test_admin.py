@@ -71,15 +71,16 @@ def make_rows(event, n):
 
 
 # Per changelist: session + user, each related filter's choices, filtered and full
-# counts, the rows (joined), date hierarchy / day filter, the current event (header).
+# counts, the rows (joined), date hierarchy / day filter. (Not the current event: the
+# admin's pages never show request.event, so it is never read.)
 CHANGELIST_QUERIES = {
-    "event": 8,
-    "room": 7,
-    "sessionkind": 6,
-    "session": 12,
-    "speaker": 7,
-    "exhibitor": 7,
-    "participatingcity": 7,
+    "event": 7,
+    "room": 6,
+    "sessionkind": 5,
+    "session": 11,
+    "speaker": 6,
+    "exhibitor": 6,
+    "participatingcity": 6,
 }
 
 

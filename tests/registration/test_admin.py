@@ -90,9 +90,9 @@ def test_changelist_queries_do_not_grow_with_rows(admin_client, event, workshop,
         register(event, [workshop])
     admin_client.get(reverse(REGISTRATIONS))  # warm the session and content-type caches
 
-    # session, user, event filter, session filter, 2 counts, registrations+event,
-    # current event (site context processor)
-    with django_assert_num_queries(8):
+    # session, user, event filter, session filter, 2 counts, registrations+event
+    # (the admin never reads request.event)
+    with django_assert_num_queries(7):
         response = admin_client.get(reverse(REGISTRATIONS))
 
     assert len(listed(response)) == n
@@ -373,8 +373,8 @@ def test_booking_changelist_is_read_only_with_fixed_queries(
         register(event, [workshop])
     admin_client.get(reverse(BOOKINGS))
 
-    # session, user, event and session filters, 2 counts, bookings+registration+session+event, current event
-    with django_assert_num_queries(8):
+    # session, user, event and session filters, 2 counts, bookings+registration+session+event
+    with django_assert_num_queries(7):
         response = admin_client.get(reverse(BOOKINGS))
 
     assert len(response.context["cl"].result_list) == n
@@ -458,8 +458,8 @@ def test_outbox_changelist_queries_do_not_grow_with_rows(admin_client, event, n,
         register(event)
     admin_client.get(reverse(OUTBOX))
 
-    # session, user, 2 counts, mails, current event (site context processor)
-    with django_assert_num_queries(6):
+    # session, user, 2 counts, mails (the admin never reads request.event)
+    with django_assert_num_queries(5):
         response = admin_client.get(reverse(OUTBOX))
 
     assert len(response.context["cl"].result_list) == n

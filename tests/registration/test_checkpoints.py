@@ -119,9 +119,9 @@ def test_checkpoint_changelist_runs_a_fixed_number_of_queries(
     checkin(event, entrance, name="Undone", undone_by=organiser_user)
     organiser.get(admin_url("checkpoint_changelist"))  # warm the session and content-type caches
 
-    # session, user, permissions (2), event filter, 2 counts, checkpoints+event+room with counts,
-    # current event (site context processor)
-    with django_assert_num_queries(9):
+    # session, user, permissions (2), event filter, 2 counts, checkpoints+event+room with counts
+    # (the admin never reads request.event)
+    with django_assert_num_queries(8):
         response = organiser.get(admin_url("checkpoint_changelist"))
 
     rows = {c.slug: c.live_checkin_count for c in listed(response)}
@@ -197,8 +197,8 @@ def test_checkin_changelist_runs_a_fixed_number_of_queries(
     organiser.get(admin_url("checkin_changelist"))
 
     # session, user, permissions (2), checkpoint filter, day filter, 2 counts,
-    # check-ins+registration+checkpoint+event+session+users, current event
-    with django_assert_num_queries(10):
+    # check-ins+registration+checkpoint+event+session+users
+    with django_assert_num_queries(9):
         response = organiser.get(admin_url("checkin_changelist"))
 
     assert len(listed(response)) == n
@@ -341,8 +341,8 @@ def test_a_registrations_page_runs_a_fixed_number_of_queries(
     organiser.get(url)  # warm the session and content-type caches
 
     # session, user, permissions (2), registration, its event, bookings, consents,
-    # check-ins+registration+checkpoint+session+users, current event
-    with django_assert_num_queries(10):
+    # check-ins+registration+checkpoint+session+users
+    with django_assert_num_queries(9):
         response = organiser.get(url)
 
     [inline] = [f for f in response.context["inline_admin_formsets"] if f.formset.model is CheckIn]

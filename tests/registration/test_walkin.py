@@ -486,9 +486,9 @@ def test_candidates_take_a_fixed_number_of_queries(desk, open_event, entrances, 
         register_online(open_event, name=f"김민준 {i}", email=f"minjun{i}@example.org")
     token = fresh_token(desk)
 
-    # session, user, permissions (2), event, checkpoints, checkpoint choice, earlier token, candidates;
-    # the page: are there workshops, current event (context processor), workshops
-    with django_assert_num_queries(12):
+    # session, user, permissions (2), event (request.event, shared with the page's header), checkpoints,
+    # checkpoint choice, earlier token, candidates; the page: are there workshops, workshops
+    with django_assert_num_queries(11):
         response = post(desk, token=token, name="김민준")
 
     assert len(response.context["candidates"]) == n
