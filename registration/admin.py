@@ -33,7 +33,6 @@ from registration.desk.admin import AttentionFilter, CheckInInline, print_badges
 from registration.forms import EmailAddressField
 from registration.models import (
     Booking,
-    BookingStatus,
     Consent,
     MailKind,
     MailStatus,
@@ -107,7 +106,7 @@ class BookedSessionFilter(admin.SimpleListFilter):
         session_id = parse_id(value)  # "²".isdigit() is True, but int("²") fails
         if session_id is None:
             return queryset.none()
-        booked = Booking.objects.filter(session_id=session_id).exclude(status=BookingStatus.CANCELLED)
+        booked = Booking.objects.filter(session_id=session_id).active()
         return queryset.filter(pk__in=booked.values("registration_id"))
 
 
@@ -200,7 +199,7 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
         term = search_term.strip()
         if term:
             results |= queryset.filter(search_text__contains=fold(term))
-            results |= queryset.filter(code=term.replace(" ", "").replace("-", "").upper())
+            results |= queryset.with_code(term)
         return results, may_have_duplicates
 
     def save_model(self, request, obj, form, change):

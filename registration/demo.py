@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from events.models import Event, Session
 from events.queries import get_current_event
-from registration import services
+from registration import queries, services
 from registration.models import OutgoingMail, Registration, Status
 from registration.roles import require_demo_site
 
@@ -105,7 +105,7 @@ def ensure_demo_attendees() -> tuple[int, int]:
     workshops = dict(Session.objects.filter(event=event, slug__in=WORKSHOPS).values_list("slug", "pk"))
     created = existing = 0
     for sample in SAMPLES:
-        if services.same_address(event, sample.email).exists():
+        if queries.same_address(event, sample.email).exists():
             existing += 1
             continue
         _register(event, sample, workshops)

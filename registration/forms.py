@@ -20,7 +20,7 @@ from django_countries import countries
 from phonenumber_field.formfields import PhoneNumberField
 
 from events.models import Audience, Event, Session
-from registration import consent, services
+from registration import consent, queries, services
 from registration.errors import RegistrationError
 from registration.models import BookingStatus, Category, Registration
 from wegov.inputs import parse_id
@@ -265,7 +265,7 @@ class RegistrationForm(PersonForm):
         super().__init__(*args, **kwargs)
         self.fields["sessions"] = SessionChoiceField(
             event=event,
-            queryset=services.bookable_sessions(event).order_by("starts_at", "room__position", "pk"),
+            queryset=queries.bookable_sessions(event),
             required=False,
             label=_("Sessions that need a booked seat"),
             help_text=_(
@@ -355,7 +355,7 @@ class SessionsForm(ErrorSummaryMixin, forms.Form):
         kwargs.setdefault("initial", {"sessions": list(held)})
         kwargs.setdefault("prefix", "sessions")
         super().__init__(*args, **kwargs)
-        queryset = services.bookable_sessions(registration.event).order_by("starts_at", "room__position", "pk")
+        queryset = queries.bookable_sessions(registration.event)
         if registration.category not in Category.delegate_categories():
             queryset = queryset.exclude(audience=Audience.DELEGATES)
         self.fields["sessions"] = SessionChoiceField(

@@ -22,8 +22,8 @@ from django.utils import translation
 
 from events.calendar import UID_DOMAIN
 from events.queries import get_current_event
-from registration import tickets
-from registration.models import Booking, BookingStatus, MailKind, OutgoingMail, Registration, Status
+from registration import queries, tickets
+from registration.models import BookingStatus, MailKind, OutgoingMail, Registration, Status
 
 TEMPLATE_DIR = "registration/email"
 MISSING = "missing"  # the templates for a mail whose registration is gone
@@ -110,12 +110,7 @@ def _tidy(text: str) -> str:
 
 def _registration_context(mail: OutgoingMail, registration: Registration):
     event = registration.event
-    bookings = list(
-        Booking.objects.filter(registration=registration)
-        .exclude(status=BookingStatus.CANCELLED)
-        .select_related("session__event", "session__room", "session__kind")
-        .order_by("session__starts_at", "pk")
-    )
+    bookings = queries.held_bookings(registration)
     booked = [b for b in bookings if b.status == BookingStatus.CONFIRMED]
     promoted_slug = (mail.context or {}).get("session_slug")
     context = {

@@ -20,6 +20,7 @@ from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
 from events.models import Event, Session
+from registration.querysets import BookingQuerySet, RegistrationQuerySet
 from registration.search import fold
 
 # No 0/O, 1/I/L: the code is read out over the phone.
@@ -98,6 +99,8 @@ class Registration(models.Model):
     details_destroyed_at = models.DateTimeField(_("details destroyed at"), null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("personal data destroyed at"), null=True, blank=True, editable=False)
 
+    objects = RegistrationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
@@ -147,6 +150,8 @@ class Booking(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=BookingStatus, default=BookingStatus.CONFIRMED)
     created_at = models.DateTimeField(_("booked at"), default=timezone.now)
     waitlisted_at = models.DateTimeField(_("joined the waiting list"), null=True, blank=True)
+
+    objects = BookingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("booking")

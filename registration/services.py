@@ -42,7 +42,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Audience, Event, Session
-from registration import outbox
+from registration import outbox, queries
 from registration.errors import RegistrationError
 from registration.models import (
     HOLDS_A_PLACE,
@@ -83,22 +83,9 @@ class Outcome:
     waitlisted_sessions: list[Session] = field(default_factory=list)
 
 
-def bookable_sessions(event: Event):
-    """Sessions a person may choose at registration: published, seats booked."""
-    return Session.objects.published().for_event(event).filter(booking_required=True).select_related("room", "kind")
-
-
-def same_address(event: Event, email: str):
-    """The event's registrations with this e-mail address, compared as the
-    unique constraint compares them: LOWER on both sides (and not blank, so its
-    partial index serves the lookup). `email__iexact` compares with UPPER, which
-    differs for a few characters: the Kelvin sign lowers to "k" but upper-cases
-    to itself, so iexact missed the match and the insert hit the constraint."""
-    return (
-        Registration.objects.exclude(email="")
-        .alias(email_key=Lower("email"))
-        .filter(event=event, email_key=Lower(Value(email)))
-    )
+# Reads the register path and the shared form take from here (phase 2 moves them to queries).
+bookable_sessions = queries.bookable_sessions
+same_address = queries.same_address
 
 
 def _sent_before(event: Event, email: str, submission_token: str | None) -> tuple:
@@ -407,7 +394,7 @@ def _lock_event_sessions(event_id: int) -> dict[int, Session]:
 
 
 def _live_bookings(registration: Registration):
-    return Booking.objects.filter(registration_id=registration.pk).exclude(status=BookingStatus.CANCELLED)
+    return Booking.objects.filter(registration_id=registration.pk).active()
 
 
 def _take_place(event: Event) -> bool:

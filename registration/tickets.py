@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, features
 
 from events import calendar as ical
-from registration.models import Booking, BookingStatus, Registration
+from registration.models import Booking, Registration
 
 # Medium error correction (segno raises it when the symbol has room to spare):
 # a ticket still scans when the phone screen is scratched or the print is creased.
@@ -227,9 +227,10 @@ def _spaced(code: str) -> str:
 def booked_sessions(registration: Registration) -> list[Booking]:
     """The registration's bookings that hold a seat, with their sessions: one query."""
     return list(
-        Booking.objects.filter(registration=registration, status=BookingStatus.CONFIRMED)
+        Booking.objects.filter(registration=registration)
+        .confirmed()
         .select_related("session__event", "session__room", "session__kind")
-        .order_by("session__starts_at", "pk")
+        .in_time_order()
     )
 
 

@@ -26,10 +26,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.models import Event
-from registration import antiabuse, formcache, outbox, services, tickets
+from registration import antiabuse, formcache, outbox, queries, services, tickets
 from registration.errors import RegistrationError
 from registration.forms import DetailsForm, LostLinkForm, NewsForm, RegistrationForm, SessionsForm
-from registration.models import BookingStatus, MailKind, Registration, Status
+from registration.models import MailKind, Registration, Status
 
 logger = logging.getLogger(__name__)
 
@@ -240,7 +240,7 @@ def _send_manage_link(*, event: Event, email: str) -> None:
     if not antiabuse.hit("lost_email", email.casefold()).allowed:
         return
     with transaction.atomic():
-        registration = services.same_address(event, email).first()
+        registration = queries.same_address(event, email).first()
         if registration is not None:
             outbox.queue(kind=MailKind.MANAGE_LINK, registration=registration, to_email=registration.email)
 
@@ -343,11 +343,7 @@ def ticket_png(request, secret):
 
 
 def _manage_page(request, registration: Registration, *, details_form=None, sessions_form=None) -> HttpResponse:
-    bookings = list(
-        registration.bookings.exclude(status=BookingStatus.CANCELLED)
-        .select_related("session__room")
-        .order_by("session__starts_at", "pk")
-    )
+    bookings = queries.held_bookings(registration)
     active = not _no_longer_changeable(registration)
     context = {
         "event": registration.event,
@@ -405,8 +401,7 @@ def _registration(secret: str) -> Registration:
 
 
 def _held(registration: Registration) -> dict[int, str]:
-    bookings = registration.bookings.exclude(status=BookingStatus.CANCELLED)
-    return dict(bookings.values_list("session_id", "status"))
+    return queries.held_session_statuses(registration)
 
 
 # Shared ---------------------------------------------------------------------------------

@@ -102,11 +102,7 @@ def export_queryset(registrations: QuerySet[Registration]) -> QuerySet[Registrat
         .order_by("checked_in_at")
         .values("checked_in_at")[:1]
     )
-    bookings = (
-        Booking.objects.filter(status__in=(BookingStatus.CONFIRMED, BookingStatus.WAITLISTED))
-        .select_related("session")
-        .order_by("session__starts_at", "session__pk")
-    )
+    bookings = Booking.objects.active().select_related("session").order_by("session__starts_at", "session__pk")
     return (
         registrations.select_related("event")
         .defer(*NOT_EXPORTED)

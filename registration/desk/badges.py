@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from registration.badges import LAYOUTS, render_badges
 from registration.desk.auth import desk_required
-from registration.desk.lookups import registration_by_code
+from registration.desk.queries import registration_by_code
 
 
 @desk_required

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from events.models import Audience, Event, Session
-from registration import consent, services
+from registration import consent, queries, services
 from registration.errors import RegistrationError
 from registration.forms import EmailAddressField, ErrorSummaryMixin, TextField, country_choices
 from registration.models import Category, Checkpoint
@@ -140,7 +140,7 @@ class WalkInForm(ErrorSummaryMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["session"] = WorkshopField(
             event=event,
-            queryset=services.bookable_sessions(event).order_by("starts_at", "room__position", "pk"),
+            queryset=queries.bookable_sessions(event),
             required=False,
             blank=True,
             empty_label=_("No workshop"),

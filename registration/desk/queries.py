@@ -1,19 +1,27 @@
-"""Reads for the check-in desk. Each answers in a fixed, small number of
-queries whatever the number of rows: the desk's endpoints are on the queue's
-critical path (see the benchmark), so nothing here loops over rows in SQL."""
+"""Reads for the check-in desk, its walk-in and badge pages. Each answers in a
+fixed, small number of queries whatever the number of rows: the desk's endpoints
+are on the queue's critical path (see the benchmark), so nothing here loops over
+rows in SQL. The walk-in's duplicate check (likely_registrations) finds the
+registrations a walk-in may already have, so that a citizen who registered online
+and lost the QR is found rather than registered twice."""
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import reduce
+from operator import and_, or_
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, TextField, Value
+from django.db.models.functions import Lower, Replace
 
 from events import pagecache
 from events.models import Event, Session
 from registration.checkin import current_session, with_needs_consent
 from registration.models import (
+    Booking,
     BookingStatus,
     CheckIn,
     Checkpoint,
@@ -31,6 +39,8 @@ COUNTERS_SECONDS = 3
 # seconds in any case, and at once when an organiser changes what it holds.
 CHECKPOINT_SECONDS = 60
 CHECKPOINTS_VERSION_KEY = "desk:checkpoints:version"
+CANDIDATE_LIMIT = 10
+NAME_MIN_LENGTH = 2  # a folded name (or name part) shorter than this matches too many people
 
 
 def checkpoints_of(event: Event) -> list[Checkpoint]:
@@ -95,13 +105,12 @@ def _new_checkpoints_version() -> None:
     cache.set(CHECKPOINTS_VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def registration_by_code(event_id: int, code: str) -> Registration | None:
-    """A registration picked from the search, with its event and whether its
-    needs may be shown (one query)."""
-    code = (code or "").strip().upper().replace("-", "").replace(" ", "")
-    if not code or len(code) > 12:
-        return None
-    registrations = Registration.objects.select_related("event").filter(event_id=event_id, code=code)
+def registration_by_code(code, *, event_id: int | None = None) -> Registration | None:
+    """The registration with this code however it was typed (of the event, when
+    given), with its event and whether its needs may be shown (one query)."""
+    registrations = Registration.objects.select_related("event").with_code(code)
+    if event_id is not None:
+        registrations = registrations.filter(event_id=event_id)
     return with_needs_consent(registrations).first()
 
 
@@ -236,3 +245,88 @@ def counted(checkpoint: Checkpoint, now: datetime, session=NOT_LOOKED_UP) -> Cou
 
 def _counters_key(checkpoint: Checkpoint, day: date, session: Session | None) -> str:
     return f"desk:counters:{checkpoint.pk}:{day.isoformat()}:{session.pk if session else 0}"
+
+
+# Walk-in and badges ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A registration that may be the walk-in's, and why it was found."""
+
+    registration: Registration
+    same_email: bool
+    same_phone: bool
+    similar_name: bool
+
+
+def registration_for_badge_page(code, *, event: Event) -> Registration | None:
+    """A registration with its event and its (not cancelled) bookings and their
+    sessions and rooms: what the page after a walk-in shows (two queries)."""
+    bookings = Booking.objects.active().select_related("session__room").in_time_order()
+    return (
+        Registration.objects.select_related("event")
+        .prefetch_related(Prefetch("bookings", queryset=bookings, to_attr="held_bookings"))
+        .for_event(event)
+        .with_code(code)
+        .first()
+    )
+
+
+def likely_registrations(*, event: Event, name: str, email: str = "", phone: str = "") -> list[Candidate]:
+    """Registrations of `event` that may be this person's: the same e-mail address
+    (compared as the unique constraint compares it, lower-cased), the same phone
+    number (`phone` in E.164, as stored), or a similar name: the folded name
+    (case and accents ignored) within the registration's search text, spaces
+    ignored, or every part of the name found there ("Minjun Kim" finds "Kim
+    Minjun"). Best matches first, at most CANDIDATE_LIMIT."""
+    matches = {}
+    email = (email or "").strip()
+    if email:
+        matches["same_email"] = ~Q(email="") & Q(email_key=Lower(Value(email)))
+    if phone:
+        matches["same_phone"] = Q(phone=str(phone))
+    name_match = _similar_name(name)
+    if name_match is not None:
+        matches["similar_name"] = name_match
+    if not matches:
+        return []
+    registrations = (
+        Registration.objects.filter(event=event)
+        .alias(
+            email_key=Lower("email"),
+            compact_text=Replace("search_text", Value(" "), Value(""), output_field=TextField()),
+        )
+        .annotate(**{key: ExpressionWrapper(q, output_field=BooleanField()) for key, q in matches.items()})
+        .filter(reduce(or_, matches.values()))
+        .order_by(*(f"-{key}" for key in matches), "name", "pk")
+        .only("pk", "code", "name", "organisation", "category", "status", "email", "phone", "event_id")
+    )
+    return [
+        Candidate(
+            registration=registration,
+            same_email=bool(getattr(registration, "same_email", False)),
+            same_phone=bool(getattr(registration, "same_phone", False)),
+            similar_name=bool(getattr(registration, "similar_name", False)),
+        )
+        for registration in registrations[:CANDIDATE_LIMIT]
+    ]
+
+
+def identity_key(*, event: Event, name: str, email: str = "", phone: str = "") -> str:
+    """A digest of what the duplicate check looked at: staff who confirm "none of
+    these" confirm it for these values only; change one and the check runs again."""
+    text = "\x1f".join([str(event.pk), fold(name), (email or "").strip().lower(), str(phone or "")])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _similar_name(name: str) -> Q | None:
+    folded = fold(name)
+    compact = "".join(folded.split())
+    if len(compact) < NAME_MIN_LENGTH:
+        return None
+    match = Q(compact_text__contains=compact)
+    parts = [part for part in folded.split() if len(part) >= NAME_MIN_LENGTH]
+    if len(parts) > 1:
+        match |= reduce(and_, (Q(search_text__contains=part) for part in parts))
+    return match

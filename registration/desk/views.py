@@ -156,7 +156,7 @@ def api_checkin(request):
     if ticket is not None:
         registration = checkins.find_ticket(event=checkpoint.event, text=_text(ticket, "ticket", 200))
     elif code is not None:
-        registration = queries.registration_by_code(checkpoint.event_id, _text(code, "registration", 20))
+        registration = queries.registration_by_code(_text(code, "registration", 20), event_id=checkpoint.event_id)
     else:
         raise ApiError(_("Send a ticket or a registration code."))
     now = desk_now(checkpoint.event)

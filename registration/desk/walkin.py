@@ -15,7 +15,7 @@ check them in at once at the desk's checkpoint, and go straight to the badge.
 4. GET  walk-in/?badge=<code>&checkpoint=<slug>  the result, the badge (PDF) and
    "Next walk-in".
 Thin: the form checks what was typed, the services enforce the rules, the
-reads are in registration.desk.lookups and registration.desk.queries.
+reads are in registration.desk.queries.
 """
 
 import secrets
@@ -32,7 +32,7 @@ from events.models import Event
 from registration import services
 from registration.checkin import REASONS, Result, check_in, live_checkin
 from registration.clock import desk_today
-from registration.desk import lookups, queries
+from registration.desk import queries
 from registration.desk.auth import desk_required
 from registration.desk.forms import CheckInInsteadForm, WalkInForm
 from registration.errors import RegistrationError
@@ -81,12 +81,12 @@ def _submit(request, event: Event, checkpoints: list[Checkpoint]) -> HttpRespons
 
     data = form.cleaned_data
     identity = {"event": event, "name": data["name"], "email": data["email"], "phone": form.phone_e164}
-    candidates = lookups.likely_registrations(**identity)
+    candidates = queries.likely_registrations(**identity)
     if any(c.same_email and c.registration.status != Status.CANCELLED for c in candidates):
         # One registration per address; only a cancelled one may register again (services.register).
         form.add_error("email", _email_taken_message())
         return _page(request, event, form, token=signed_token, candidates=candidates)
-    key = lookups.identity_key(**identity)
+    key = queries.identity_key(**identity)
     if candidates and not _confirmed(request.POST.get("confirm_new"), key):
         return _page(request, event, form, token=signed_token, candidates=candidates, marker=_marker(key))
 
@@ -104,7 +104,7 @@ def _submit(request, event: Event, checkpoints: list[Checkpoint]) -> HttpRespons
     if not outcome.created and outcome.registration.submission_token != token:
         # Someone registered this address a moment ago (the check above missed it).
         form.add_error("email", _email_taken_message())
-        return _page(request, event, form, token=signed_token, candidates=lookups.likely_registrations(**identity))
+        return _page(request, event, form, token=signed_token, candidates=queries.likely_registrations(**identity))
     return _check_in_and_show(request, outcome.registration, form.checkpoint, created=True)
 
 
@@ -113,7 +113,7 @@ def _check_in_instead(request, event: Event, checkpoints: list[Checkpoint]) -> H
     form = CheckInInsteadForm(data, checkpoints=checkpoints)
     registration = None
     if form.is_valid():
-        registration = lookups.registration_by_code(form.cleaned_data["registration"], event=event)
+        registration = queries.registration_by_code(form.cleaned_data["registration"], event_id=event.pk)
     if registration is None:
         form = WalkInForm(event=event, checkpoints=checkpoints)
         error = _("That registration or checkpoint was not found. Try again.")
@@ -142,7 +142,7 @@ def _check_in_and_show(request, registration: Registration, checkpoint: Checkpoi
 
 
 def _badge_ready(request, event: Event, checkpoints: list[Checkpoint]) -> HttpResponse:
-    registration = lookups.registration_for_badge_page(request.GET.get("badge"), event=event)
+    registration = queries.registration_for_badge_page(request.GET.get("badge"), event=event)
     if registration is None:
         raise Http404
     checkpoint = _checkpoint_named(checkpoints, request.GET.get("checkpoint"))
