@@ -396,9 +396,6 @@ class SessionAdmin(SampleDataAdmin):
         (_("Live stream"), {"fields": ["is_streamed", "stream_url"]}),
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_booked_count()
-
     @admin.display(description=_("title"), ordering="title")
     def display_title(self, obj):
         return self.marked(obj, obj.title)

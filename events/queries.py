@@ -82,13 +82,14 @@ def programme_kinds(event: Event) -> QuerySet[SessionKind]:
 
 
 def programme_for(event: Event, day: date | None = None, kind: SessionKind | None = None) -> QuerySet[Session]:
-    """Published sessions with kind, room, speakers and booked seats, in time order."""
+    """Published sessions with kind, room and speakers, in time order (their booked
+    seats are on the row: Session.seats_booked)."""
     sessions = published_sessions(event)
     if day is not None:
         sessions = sessions.on_day(event, day)
     if kind is not None:
         sessions = sessions.filter(kind=kind)
-    return sessions.with_details().with_booked_count().order_by("starts_at", "room__position", "pk")
+    return sessions.with_details().order_by("starts_at", "room__position", "pk")
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,6 @@ class SessionQuerySet(models.QuerySet):
         start = timezone.make_aware(datetime.combine(day, time.min), event.tz)
         return self.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
 
-    def running_at(self, moment: datetime):
-        return self.filter(starts_at__lte=moment, ends_at__gt=moment)
-
-    def starting_after(self, moment: datetime):
-        return self.filter(starts_at__gt=moment)
-
     def with_details(self):
         """Kind and room joined, speakers prefetched in order: what a list shows."""
         from events.models import SessionSpeaker
@@ -39,8 +33,3 @@ class SessionQuerySet(models.QuerySet):
                 queryset=SessionSpeaker.objects.select_related("speaker").order_by("position", "pk"),
             )
         )
-
-    def with_booked_count(self):
-        """Annotate `booked`, the confirmed seats (kept on the row by the
-        registration service, so this costs no join)."""
-        return self.annotate(booked=models.F("seats_booked"))

@@ -41,7 +41,6 @@ KEEP_AFTER_EVENT = timedelta(days=92)  # three months
 KEEP_NEWS_AFTER_EVENT = timedelta(days=731)  # two years
 
 PERSONAL_FIELDS = ("organisation", "job_title", "city", "phone", "needs", "attention_note")
-NEWS_FIELDS = ("name", "email", "language")
 
 
 @dataclass

@@ -46,14 +46,14 @@ def test_programme_for_filters_by_day_and_kind_in_event_time():
 
 
 @pytest.mark.django_db
-def test_programme_for_annotates_booked_seats():
+def test_programme_for_gives_booked_seats():
     event = EventFactory()
     session = SessionFactory(event=event, booking_required=True, capacity=10)
     Session.objects.filter(pk=session.pk).update(seats_booked=7)
 
     (found,) = queries.programme_for(event)
 
-    assert found.booked == 7
+    assert found.seats_booked == 7
     assert found.seats_left == 3
 
 
