@@ -5,10 +5,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from wegov.errors import bad_request_response
+from wegov.errors import bad_request_response, url_language
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +67,8 @@ def bad_request(request, exception):
 
 
 def server_error(request):
-    # No context processors: the database may be what failed.
-    return HttpResponse(
-        "<!doctype html><title>500</title><h1>Server error / 서버 오류</h1>"
-        "<p>Please try again in a moment. 잠시 후 다시 시도해 주세요.</p>",
-        status=500,
-    )
+    """handler500: the site's own page, in the language of the URL. Rendered without
+    context processors or the session, so it makes no query: the database may be
+    what failed."""
+    with translation.override(url_language(request)):
+        return HttpResponse(render_to_string("500.html"), status=500)
