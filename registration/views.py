@@ -59,11 +59,24 @@ def mark_private(response: HttpResponse) -> HttpResponse:
 
 
 def private(view):
+    """A private page: marked so (mark_private); an unknown or mistyped secret gets
+    the site's own page, with a way to get the link again (never Django's debug
+    page, with DEBUG on too)."""
+
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        return mark_private(view(request, *args, **kwargs))
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            response = link_not_found(request)
+        return mark_private(response)
 
     return wrapped
+
+
+def link_not_found(request, rest: str = "") -> HttpResponse:
+    """A private link that leads nowhere: a translated 404 that offers the link again."""
+    return mark_private(render(request, "registration/link_not_found.html", status=404))
 
 
 # The registration form ------------------------------------------------------------
