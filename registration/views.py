@@ -110,6 +110,12 @@ def _blank_form_page(request) -> HttpResponse:
     if not event.registration_is_open():
         return _closed(request, event, status=200)
     stamp = antiabuse.new_stamp()
+    chosen = _chosen_session(request, event)
+    if chosen is not None:
+        # From a session page's "Register" button: that session ticked. Rendered for
+        # this visitor alone; neither the shared fields nor the shared page are used.
+        form = RegistrationForm(event=event, initial={"sessions": [chosen.pk]})
+        return _form_page(request, event, form, stamp=stamp)
     if not _may_share_page(request):
         fields = mark_safe(blank.fields_html)  # rendered by our template, stored by us
         return _form_page(request, event, None, stamp=stamp, fields_html=fields)
@@ -131,6 +137,15 @@ def _blank_form_page(request) -> HttpResponse:
 # Where the visitor's own CSRF token and stamp go in the shared blank form page.
 TOKEN_PLACEHOLDER = "wegov-csrf-token-placeholder"  # noqa: S105 (not a secret: replaced)
 STAMP_PLACEHOLDER = "wegov-stamp-placeholder"
+
+
+def _chosen_session(request, event: Event):
+    """The bookable session named by ?session=<slug> (a session page's Register
+    button), or None."""
+    slug = request.GET.get("session", "")
+    if not slug or len(slug) > 100 or not slug.isascii():
+        return None
+    return services.bookable_sessions(event).filter(slug=slug).first()
 
 
 def _may_share_page(request) -> bool:
