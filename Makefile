@@ -8,6 +8,8 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in mail and the printed log-ins point at the address `make run` serves.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 # The first interpreter that is Python >= 3.12. The machine's default python3
 # may be 3.11, with which pip would quietly install an older Django.

@@ -195,7 +195,20 @@ class EventAdmin(SampleDataAdmin):
                 ]
             },
         ),
-        (_("About"), {"fields": ["description", "about", "organiser", "sponsor", "website", "data_attribution"]}),
+        (
+            _("About"),
+            {
+                "fields": [
+                    "description",
+                    "about",
+                    "organiser",
+                    "sponsor",
+                    "website",
+                    "contact_email",
+                    "data_attribution",
+                ]
+            },
+        ),
         (_("Dates"), {"fields": ["start_date", "end_date", "time_zone"]}),
         (_("Registration"), {"fields": ["registration_opens_at", "registration_closes_at", "capacity"]}),
         (_("Venue"), {"fields": ["city", "venue_name", "venue_address", "venue_directions", "venue_sketch"]}),

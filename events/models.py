@@ -145,6 +145,14 @@ class Event(KeepsCounters, SampleData):
     )
     live_stream_url = models.URLField(_("live-stream address"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(
+        _("organisers' contact address"),
+        blank=True,
+        help_text=_(
+            "Where people write with questions: shown in the footer, in every e-mail "
+            "and on the pages that say “write to us”."
+        ),
+    )
     # What the pages say about this edition, so that no template names one.
     edition = models.CharField(
         _("edition"),

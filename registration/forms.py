@@ -262,6 +262,8 @@ class RegistrationForm(PersonForm):
         language = (get_language() or "ko")[:2]
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("language", language if language in dict(LANGUAGE_CHOICES) else "ko")
+        if language == "ko":  # people filling in the Korean form are mostly in Korea
+            kwargs["initial"].setdefault("country", "KR")
         super().__init__(*args, **kwargs)
         self.fields["sessions"] = SessionChoiceField(
             event=event,

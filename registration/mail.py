@@ -91,8 +91,11 @@ def _render(mail: OutgoingMail, kind: str, context: dict, *, related=None) -> Re
     context = {"kind": kind, "LANGUAGE_CODE": translation.get_language(), "site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"{TEMPLATE_DIR}/{kind}_subject.txt", context).split())
     context["subject"] = subject
+    event = context.get("event")
     message = RelatedEmail(
         subject=subject,
+        # Replies reach the organisers when the edition names their address.
+        reply_to=[event.contact_email] if event is not None and event.contact_email else None,
         body=_tidy(render_to_string(f"{TEMPLATE_DIR}/{kind}.txt", context)),
         to=[mail.to_email],
         headers={"Auto-Submitted": "auto-generated", "Content-Language": context["LANGUAGE_CODE"]},

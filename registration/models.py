@@ -214,6 +214,9 @@ class MailStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     UNKNOWN = "unknown", _("Unknown: may have been sent")
+    # queued -> withdrawn: no longer true when its turn came (a confirmation for a
+    # registration cancelled meanwhile); never sent.
+    WITHDRAWN = "withdrawn", _("Not sent: no longer true")
 
 
 class MailKind(models.TextChoices):

@@ -22,6 +22,15 @@ while the mail server is talked to:
    before the server accepted the mail (connection refused, a 4xx/5xx answer,
    no answer within EMAIL_TIMEOUT) puts it back in the queue with back-off.
 
+A mail that welcomes a person or hands over a ticket (confirmation, approved,
+promoted, ...) and whose registration was cancelled or refused before its turn
+came is "withdrawn" at the claim, never sent: nobody gets a confirmation after
+their cancellation.
+
+On SQLite (`make run`) every transaction begins with the write lock (settings:
+BEGIN IMMEDIATE), so the claim is exclusive there too, and the request that
+committed sends its mail itself (no sender threads competing for the lock).
+
 At most once: a mail still "sending" after LEASE (the process died while
 handing it over, or its database stayed away, so nobody knows whether the
 server took it) is never resent automatically; the worker marks it "unknown"
@@ -43,7 +52,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from registration.models import MailStatus, OutgoingMail, Registration
+from registration.models import MailKind, MailStatus, OutgoingMail, Registration, Status
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +68,19 @@ LEASE = timedelta(minutes=15)
 # How long a sender keeps trying to record the outcome while the database is away.
 SETTLE_FOR = timedelta(minutes=5)
 SETTLE_PAUSES = (0.1, 0.5, 1, 2, 5)  # seconds, the last one repeated
+
+# Mails that welcome or hand over a ticket: not sent once the registration has
+# been cancelled or refused (the cancellation's own mail says what is true now).
+UNTRUE_ONCE_ENDED = {
+    MailKind.CONFIRMATION,
+    MailKind.PENDING,
+    MailKind.WAITLISTED,
+    MailKind.APPROVED,
+    MailKind.PROMOTED,
+    MailKind.UPDATED,
+}
+ENDED_STATUSES = (Status.CANCELLED, Status.REJECTED)
+WITHDRAWN_NOTE = "Not sent: the registration was cancelled or refused before this mail went out."
 
 ABANDONED = (
     "Unknown whether it was sent: its sender stopped while handing it to the mail server. "
@@ -153,6 +175,8 @@ def deliver_due(*, limit: int | None = None, now=None) -> tuple[int, int]:
         claim = _claim(due_by=now)
         if claim is None:
             break
+        if claim.withdrawn:
+            continue
         if claim.message is not None and _send(claim):
             sent += 1
         else:
@@ -178,7 +202,8 @@ class Claim:
     to_email: str
     attempts: int
     claimed_at: datetime
-    message: EmailMessage | None  # None: it could not be rendered (already recorded)
+    message: EmailMessage | None  # None: it could not be rendered, or was withdrawn (already recorded)
+    withdrawn: bool = False
 
 
 def _claim(*, pk: int | None = None, due_by: datetime | None = None) -> Claim | None:
@@ -199,6 +224,10 @@ def _claim(*, pk: int | None = None, due_by: datetime | None = None) -> Claim | 
         mail = rows.first()
         if mail is None:
             return None
+        if mail.kind in UNTRUE_ONCE_ENDED and mail.registration and mail.registration.status in ENDED_STATUSES:
+            mail.status, mail.last_error = MailStatus.WITHDRAWN, WITHDRAWN_NOTE
+            mail.save(update_fields=["status", "last_error"])
+            return Claim(mail.pk, mail.to_email, mail.attempts, timezone.now(), None, withdrawn=True)
         mail.attempts += 1
         mail.claimed_at = timezone.now()
         try:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, features
 
 from events import calendar as ical
+from events.templatetags.events_tags import date_range
 from registration.models import Booking, Registration
 
 # Medium error correction (segno raises it when the symbol has room to spare):
@@ -195,8 +196,11 @@ def ticket_png(registration: Registration) -> bytes:
     canvas.band(150, BAND_COLOUR)
     canvas.y = 40
     canvas.text([event.name, event.name_en, event.name_ko], size=36, weight="bold", colour="white", gap=4)
-    dates = f"{event.start_date:%Y-%m-%d} – {event.end_date:%Y-%m-%d}"
-    canvas.text([f"{dates} · {event.venue_name}", dates], size=24, colour="white")
+    # The dates as the reader's pages write them ("6–8 September 2010", "2010년 9월 6일–8일"),
+    # or as digits where this machine has no font for them.
+    dates = date_range(event.start_date, event.end_date)
+    digits = f"{event.start_date:%Y-%m-%d} – {event.end_date:%Y-%m-%d}"
+    canvas.text([f"{dates} · {event.venue_name}", dates, digits], size=24, colour="white")
     canvas.y = 190
     canvas.text([registration.name], size=48, weight="bold", max_lines=2)
     canvas.text([registration.organisation], size=28, colour=MUTED_COLOUR, max_lines=2)

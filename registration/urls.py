@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from registration import views
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("manage/<str:secret>/news/", views.manage_news, name="manage_news"),
     path("manage/<str:secret>/cancel/", views.cancel, name="cancel"),
     path("manage/<str:secret>/ticket.png", views.ticket_png, name="ticket_png"),
+    # Anything else under manage/ (a link cut short or mistyped): the private link's 404.
+    # Only addresses ending in "/", so a link missing its final slash is still redirected.
+    re_path(r"^manage/(?P<rest>.*/)$", views.link_not_found, name="link_not_found"),
 ]

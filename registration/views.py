@@ -58,11 +58,24 @@ def mark_private(response: HttpResponse) -> HttpResponse:
 
 
 def private(view):
+    """A private page: marked so (mark_private); an unknown or mistyped secret gets
+    the site's own page, with a way to get the link again (never Django's debug
+    page, with DEBUG on too)."""
+
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        return mark_private(view(request, *args, **kwargs))
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            response = link_not_found(request)
+        return mark_private(response)
 
     return wrapped
+
+
+def link_not_found(request, rest: str = "") -> HttpResponse:
+    """A private link that leads nowhere: a translated 404 that offers the link again."""
+    return mark_private(render(request, "registration/link_not_found.html", status=404))
 
 
 # The registration form ------------------------------------------------------------
@@ -96,6 +109,12 @@ def _blank_form_page(request) -> HttpResponse:
     if not event.registration_is_open():
         return _closed(request, event, status=200)
     stamp = antiabuse.new_stamp()
+    chosen = _chosen_session(request, event)
+    if chosen is not None:
+        # From a session page's "Register" button: that session ticked. Rendered for
+        # this visitor alone; neither the shared fields nor the shared page are used.
+        form = RegistrationForm(event=event, initial={"sessions": [chosen.pk]})
+        return _form_page(request, event, form, stamp=stamp)
     if not _may_share_page(request):
         fields = mark_safe(blank.fields_html)  # rendered by our template, stored by us
         return _form_page(request, event, None, stamp=stamp, fields_html=fields)
@@ -117,6 +136,15 @@ def _blank_form_page(request) -> HttpResponse:
 # Where the visitor's own CSRF token and stamp go in the shared blank form page.
 TOKEN_PLACEHOLDER = "wegov-csrf-token-placeholder"  # noqa: S105 (not a secret: replaced)
 STAMP_PLACEHOLDER = "wegov-stamp-placeholder"
+
+
+def _chosen_session(request, event: Event):
+    """The bookable session named by ?session=<slug> (a session page's Register
+    button), or None."""
+    slug = request.GET.get("session", "")
+    if not slug or len(slug) > 100 or not slug.isascii():
+        return None
+    return services.bookable_sessions(event).filter(slug=slug).first()
 
 
 def _may_share_page(request) -> bool:

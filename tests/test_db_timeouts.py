@@ -49,7 +49,11 @@ def test_postgresql_timeouts_default_to_3_and_15_seconds():
 
 
 def test_sqlite_gets_no_postgresql_options():
-    assert database_options(DATABASE_URL="sqlite:///tmp/x.sqlite3", DATABASE_LOCK_TIMEOUT_MS="2500") == {}
+    # Only SQLite's own: transactions that take the write lock at once (tests/registration/test_outbox_sqlite.py).
+    assert database_options(DATABASE_URL="sqlite:///tmp/x.sqlite3", DATABASE_LOCK_TIMEOUT_MS="2500") == {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 
 
 def statement_timeout() -> str:

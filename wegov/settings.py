@@ -118,6 +118,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         )
     )
 
+# SQLite (`make run`): every transaction takes the write lock when it begins
+# (BEGIN IMMEDIATE) and a writer waits up to 20 s for it. With SQLite's default
+# (deferred) transactions, two that read and then write at the same time, e.g.
+# runserver's request thread and a mail being recorded, fail at once with
+# "database is locked" instead of waiting their turn.
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if SQLITE:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
+
 # Cache: shared between gunicorn nodes in production (REDIS_URL).
 REDIS_URL = env_str("REDIS_URL")
 # With Redis down, each cache call gives up after REDIS_TIMEOUT seconds and the cache
@@ -227,7 +236,7 @@ MAILERS = {
     "default": {
         "BACKEND": env_str(
             "EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
+            "wegov.console_mail.EmailBackend"  # printed readably, Korean too
             if DEBUG
             else "django.core.mail.backends.smtp.EmailBackend",
         ),
@@ -251,7 +260,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # tries to send it at once, and `manage.py send_outbox` retries what failed.
 OUTBOX_SEND_ON_COMMIT = env_bool("OUTBOX_SEND_ON_COMMIT", True)
 # ... in a background thread, so a slow mail server never holds up a page.
-OUTBOX_SEND_IN_THREAD = env_bool("OUTBOX_SEND_IN_THREAD", True)
+# Not on SQLite (`make run`): there the request that committed sends its mail itself,
+# so that no second writer competes for SQLite's single write lock.
+OUTBOX_SEND_IN_THREAD = env_bool("OUTBOX_SEND_IN_THREAD", not SQLITE)
 # ... at most this many such threads per process at once (none holds a database
 # connection while the mail server is talked to); more mail waits for the worker.
 OUTBOX_SEND_THREADS = env_int("OUTBOX_SEND_THREADS", 4)

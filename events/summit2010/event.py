@@ -2,7 +2,7 @@
 
 Everything here is from the press release (docs/summit-facts.md) except the
 details listed in `invented_fields` (the registration window, the capacity, the
-venue's address and directions, the website), which are assumed; the directions
+venue's address and directions, the website, the contact address), which are assumed; the directions
 also say so in their last sentence. The edition, city, stream service, data
 attribution and venue sketch are what the pages say about this edition instead
 of naming it in a template.
@@ -138,6 +138,7 @@ EVENT = {
     "live_stream_provider_en": "Seoul’s internet broadcasting service",
     "data_attribution": "WeGO / Seoul Metropolitan Government",
     "website": "http://www.we-gov.org/",
+    "contact_email": "wego2010@we-gov.org",
     "is_current": True,
     "is_sample": False,
     "invented_fields": [
@@ -147,5 +148,6 @@ EVENT = {
         "registration_closes_at",
         "capacity",
         "website",
+        "contact_email",
     ],
 }

@@ -19,6 +19,10 @@ carriage return would be run as a formula by Excel or LibreOffice when the CSV
 is opened (formula injection: a name such as `=HYPERLINK(...)` typed into the
 public form). The CSV prefixes such a cell with an apostrophe, as defusedcsv
 does; the .xlsx writes every text as a text cell, which is never a formula.
+Phone numbers are the one exception in the CSV: "+82 10-1234-5678" is how an
+international number is written, and a phone stored by the form (E.164, shown
+as digits, spaces and dashes after the "+") holds nothing a spreadsheet could
+run, so it is written as it is; a phone cell with anything else is defused.
 The CSV starts with a UTF-8 byte-order mark, without which Korean Excel reads
 UTF-8 as the local code page and garbles Hangul.
 """
@@ -26,6 +30,7 @@ UTF-8 as the local code page and garbles Hangul.
 import csv
 import io
 import logging
+import re
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -55,6 +60,8 @@ FORMATS = {
 }
 BOM = "\ufeff"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A phone number as exported (as_international): no name, call or reference to run.
+PLAIN_PHONE = re.compile(r"\+\d[\d -]{0,30}")
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 # Never read for an export (see the module's docstring).
 NOT_EXPORTED = ("ticket_secret", "manage_secret", "submission_token", "needs", "attention_note", "search_text")
@@ -135,7 +142,7 @@ def rows(registrations: Iterable[Registration], time_zone: str) -> Iterator[list
             registration.get_status_display(),
             str(registration.country.name) if registration.country else "",
             registration.city,
-            registration.phone.as_international if registration.phone else "",
+            Phone(registration.phone.as_international) if registration.phone else "",
             registration.get_language_display(),
             "; ".join(booked),
             "; ".join(waiting),
@@ -152,8 +159,15 @@ def _local(moment: datetime | None, zone) -> datetime | None:
 # CSV ---------------------------------------------------------------------------------------
 
 
+class Phone(str):
+    """A phone number's cell: see the module's docstring."""
+
+
 def defuse(text: str) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (as defusedcsv)."""
+    """A CSV cell that a spreadsheet will not run as a formula (as defusedcsv);
+    a plain phone number ("+82 10-1234-5678") is left as it is."""
+    if isinstance(text, Phone) and PLAIN_PHONE.fullmatch(text):
+        return str(text)
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
@@ -162,7 +176,7 @@ def csv_cell(value) -> str:
         return ""
     if isinstance(value, datetime):
         return value.strftime(TIME_FORMAT)
-    return defuse(str(value))
+    return defuse(value if isinstance(value, str) else str(value))
 
 
 def render_csv(registrations: list[Registration]) -> bytes:

@@ -210,7 +210,13 @@ def outbox_health(now: datetime) -> OutboxHealth:
         failed=Count("pk", filter=Q(status=MailStatus.FAILED)),
         sent=Count("pk", filter=Q(status=MailStatus.SENT)),
         unknown=Count("pk", filter=Q(status=MailStatus.UNKNOWN)),
-        stuck=Count("pk", filter=queued & Q(created_at__lt=now - MAIL_STUCK_AFTER)),
+        # Waiting for long, or claimed by a sender that never said how it went
+        # (it becomes "unknown" only when the worker runs, which may be what is wrong).
+        stuck=Count(
+            "pk",
+            filter=(queued & Q(created_at__lt=now - MAIL_STUCK_AFTER))
+            | Q(status=MailStatus.SENDING, claimed_at__lt=now - MAIL_STUCK_AFTER),
+        ),
         oldest_queued_at=Min("created_at", filter=queued),
     )
     return OutboxHealth(**figures)

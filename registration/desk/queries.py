@@ -147,7 +147,8 @@ def search(
         if session is not None:  # a room door admits once per session
             here = here.filter(session=session)
         registrations = registrations.annotate(checked_in_here=Exists(here))
-    fields = ["pk", "code", "name", "organisation", "category", "status", "needs_attention", "attention_note", "needs"]
+    fields = ["pk", "code", "name", "organisation", "city", "email", "category", "status"]
+    fields += ["needs_attention", "attention_note", "needs"]
     return list(with_needs_consent(registrations).only(*fields).order_by("name", "pk")[:SEARCH_LIMIT])
 
 

@@ -27,13 +27,14 @@ from django.utils.translation import gettext_lazy
 from registration import checkin as checkins
 from registration.checkin import Result
 from registration.clock import desk_now, desk_today
-from registration.desk import queries
+from registration.desk import hangul, queries
 from registration.desk.auth import desk_api, desk_required
-from registration.models import CheckpointKind, Registration
+from registration.models import CheckpointKind, Registration, Status
 from registration.search import fold
 from wegov.inputs import is_storable, parse_id
 
 MAX_BODY = 4096
+ENDED = (Status.CANCELLED, Status.REJECTED)
 CLEAR_AFTER_MS = {Result.OK: 6000, Result.ALREADY: 6000, Result.REFUSED: 12000}
 
 # Short headlines for the result panel, one per refusal reason (the sentence is in REASONS).
@@ -154,7 +155,10 @@ def api_checkin(request):
     checkpoint = _checkpoint(data.get("checkpoint"), shared=True)
     ticket, code = data.get("ticket"), data.get("registration")
     if ticket is not None:
-        registration = checkins.find_ticket(event=checkpoint.event, text=_text(ticket, "ticket", 200))
+        text = _text(ticket, "ticket", 200)
+        registration = checkins.find_ticket(event=checkpoint.event, text=text)
+        if registration is None and hangul.has_hangul(text):  # a scanner typing in Hangul mode
+            registration = hangul.ticket_typed_in_hangul(event=checkpoint.event, text=text)
     elif code is not None:
         registration = queries.registration_by_code(_text(code, "registration", 20), event_id=checkpoint.event_id)
     else:
@@ -302,7 +306,9 @@ def _outcome_json(outcome, checkpoint, now) -> dict:
         "title": title,
         "message": message,
         "advice": str(ADVICE.get(outcome.reason, "")),
-        "attendee": _attendee_json(registration, event, session) if registration else None,
+        "attendee": _attendee_json(registration, event, session, admitted=outcome.result != Result.REFUSED)
+        if registration
+        else None,
         "checkin": _checkin_json(outcome.checkin, event) if outcome.checkin else None,
         "session": _session_json(session, event) if session else None,
         "counters": _counters_json(_figures(outcome, checkpoint, now, session), event),
@@ -317,10 +323,21 @@ def _figures(outcome, checkpoint, now, session) -> queries.Counters:
     return count(checkpoint, now, **({"session": session} if session else {}))
 
 
-def _attendee_json(registration: Registration, event, current_session) -> dict:
+def _attention(registration: Registration, *, admitted: bool) -> checkins.Attention:
+    """What the desk may show of the attention note. Accessibility and dietary needs
+    are for admitted people only; a cancelled or refused registration shows none of it."""
+    if registration.status in ENDED:
+        return checkins.Attention(flagged=False, note="")
+    if not admitted:
+        note = registration.attention_note.strip() if registration.needs_attention else ""
+        return checkins.Attention(flagged=registration.needs_attention, note=note)
+    return checkins.attention_of(registration)
+
+
+def _attendee_json(registration: Registration, event, current_session, *, admitted: bool = True) -> dict:
     sessions = queries.booked_sessions(registration)
     current_pk = current_session.pk if current_session else None
-    attention = checkins.attention_of(registration)
+    attention = _attention(registration, admitted=admitted)
     return {
         "name": registration.name,
         "organisation": registration.organisation,
@@ -340,14 +357,26 @@ def _match_json(registration: Registration) -> dict:
         "code": registration.code,
         "name": registration.name,
         "organisation": registration.organisation,
+        "city": registration.city,
+        "email_hint": email_hint(registration.email),
         "category": registration.category,
         "category_label": str(registration.get_category_display()),
         "status": registration.status,
         "status_label": str(registration.get_status_display()),
         "holds_a_place": registration.holds_a_place,
-        "attention": checkins.attention_of(registration).flagged,  # the note only once checked in
+        # The mark only (the note once checked in); none for a cancelled or refused registration.
+        "attention": _attention(registration, admitted=True).flagged,
         "checked_in_here": getattr(registration, "checked_in_here", None),
     }
+
+
+def email_hint(email: str) -> str:
+    """The end of an address, enough to tell two people of the same name apart at
+    the desk without showing the whole address: "…ana@example.org"."""
+    local, _at, domain = (email or "").rpartition("@")
+    if not domain or not local:
+        return ""
+    return f"…{local[-3:]}@{domain}" if len(local) > 3 else f"{local}@{domain}"
 
 
 def _session_json(session, event) -> dict:

@@ -12,6 +12,46 @@
   // A ticket secret from a scanner (token_urlsafe) or a registration code (no 0/O, 1/I/L).
   var SECRET = /^[A-Za-z0-9_-]{20,100}$/;
   var CODE = /^[2-9A-HJKMNP-Z]{8}$/i;
+  // A scanner typing while the Korean input method is in Hangul mode (2-set) sends
+  // jamo: the key of each jamo (upper case for Shift's ㅃㅉㄸㄲㅆㅒㅖ), two keys for
+  // compound vowels and final clusters; syllables are decomposed first. The server
+  // does the same (registration/desk/hangul.py) and compares the secret without case.
+  var JAMO_KEYS = {
+    "ㅂ": "q", "ㅈ": "w", "ㄷ": "e", "ㄱ": "r", "ㅅ": "t", "ㅛ": "y", "ㅕ": "u", "ㅑ": "i", "ㅐ": "o", "ㅔ": "p",
+    "ㅁ": "a", "ㄴ": "s", "ㅇ": "d", "ㄹ": "f", "ㅎ": "g", "ㅗ": "h", "ㅓ": "j", "ㅏ": "k", "ㅣ": "l",
+    "ㅋ": "z", "ㅌ": "x", "ㅊ": "c", "ㅍ": "v", "ㅠ": "b", "ㅜ": "n", "ㅡ": "m",
+    "ㅃ": "Q", "ㅉ": "W", "ㄸ": "E", "ㄲ": "R", "ㅆ": "T", "ㅒ": "O", "ㅖ": "P",
+    "ㅘ": "hk", "ㅙ": "ho", "ㅚ": "hl", "ㅝ": "nj", "ㅞ": "np", "ㅟ": "nl", "ㅢ": "ml",
+    "ㄳ": "rt", "ㄵ": "sw", "ㄶ": "sg", "ㄺ": "fr", "ㄻ": "fa", "ㄼ": "fq", "ㄽ": "ft", "ㄾ": "fx",
+    "ㄿ": "fv", "ㅀ": "fg", "ㅄ": "qt",
+  };
+  var INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ";
+  var MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ";
+  var FINALS = ["", "ㄱ", "ㄲ", "ㄳ", "ㄴ", "ㄵ", "ㄶ", "ㄷ", "ㄹ", "ㄺ", "ㄻ", "ㄼ", "ㄽ", "ㄾ", "ㄿ", "ㅀ",
+    "ㅁ", "ㅂ", "ㅄ", "ㅅ", "ㅆ", "ㅇ", "ㅈ", "ㅊ", "ㅋ", "ㅌ", "ㅍ", "ㅎ"];
+  var HANGUL = /[\u3131-\u3163\uac00-\ud7a3]/;
+
+  function latinKeys(text) {
+    var keys = "";
+    for (var i = 0; i < text.length; i += 1) {
+      var index = text.charCodeAt(i) - 0xac00;
+      var jamo = text.charAt(i);
+      if (index >= 0 && index <= 0xd7a3 - 0xac00) {
+        jamo = INITIALS.charAt(Math.floor(index / 588)) + MEDIALS.charAt(Math.floor((index % 588) / 28)) +
+          FINALS[index % 28];
+      }
+      for (var j = 0; j < jamo.length; j += 1) {
+        keys += JAMO_KEYS[jamo.charAt(j)] || jamo.charAt(j);
+      }
+    }
+    return keys;
+  }
+
+  // The text as the scanner meant it: Latin keys when it came through Hangul mode.
+  function asKeyed(text) {
+    return HANGUL.test(text) ? latinKeys(text) : text;
+  }
+
   var SEARCH_DELAY = 250;
   var COUNTERS_EVERY = 5000;
   var REFOCUS_DELAY = 400;
@@ -245,7 +285,7 @@
       desk.active = -1;
       window.clearTimeout(desk.searchTimer);
       var text = input.value.trim();
-      if (text.length < 2 || SECRET.test(text)) {
+      if (text.length < 2 || SECRET.test(asKeyed(text))) {
         desk.closeMatches();
         return;
       }
@@ -332,10 +372,13 @@
       this.focusInput();
       return;
     }
-    if (SECRET.test(text) || CODE.test(text.replace(/[-\s]/g, ""))) {
+    var keyed = asKeyed(text);
+    if (SECRET.test(keyed) || CODE.test(keyed.replace(/[-\s]/g, ""))) {
       this.input.value = "";
       this.closeMatches();
-      this.checkIn({ ticket: text }, SECRET.test(text) ? null : text);
+      // The server reads Hangul-mode text too; a typed word that only looks like a
+      // code is searched as typed when no ticket has it.
+      this.checkIn({ ticket: text }, SECRET.test(keyed) ? null : text);
       return;
     }
     this.search(text, true);
@@ -668,7 +711,10 @@
         line.appendChild(icon("star", "desk-match-star"));
       }
       item.appendChild(line);
-      var meta = [match.organisation, match.category_label, match.code].filter(Boolean).join(" · ");
+      // Organisation, city, category and the end of the address tell people of the same name apart.
+      var meta = [match.organisation, match.city, match.category_label, match.email_hint, match.code]
+        .filter(Boolean)
+        .join(" · ");
       item.appendChild(el("span", "desk-match-meta", meta));
       if (!match.holds_a_place || match.status !== "confirmed") {
         item.appendChild(el("span", "badge desk-match-status", match.status_label));

@@ -519,6 +519,7 @@ def test_event_lists_its_assumed_details(summit):
         "registration_closes_at",
         "capacity",
         "website",
+        "contact_email",
     ]
 
 
@@ -623,5 +624,5 @@ def test_admin_shows_the_summits_invented_details(organiser_client, summit):
     assert "not taken from the official record: Role." in seoul_form
     assert (
         "not taken from the official record: Venue address, How to get there, Registration opens, "
-        "Registration closes, Capacity, Website." in event_form
+        "Registration closes, Capacity, Website, Organisers&#x27; contact address." in event_form
     )

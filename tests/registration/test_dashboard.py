@@ -389,3 +389,25 @@ def test_queries_do_not_grow_with_sessions_registrations_and_checkins(
     assert len(response.context["dashboard"].sessions) == n
     assert response.context["dashboard"].registrations.total == n
     assert response.context["dashboard"].checkins[2].entered == n
+
+
+def test_mail_stuck_while_being_sent_makes_the_outbox_unhealthy(organiser_client, event, time_machine):
+    now = seoul(2010, 8, 20, 10, 0)
+    time_machine.move_to(now, tick=False)
+    for minutes in (5, 40):  # claimed by a sender that never recorded the outcome, no worker to notice
+        OutgoingMail.objects.create(
+            kind=MailKind.CONFIRMATION,
+            to_email="a@example.org",
+            status=MailStatus.SENDING,
+            created_at=now - timedelta(minutes=minutes),
+            claimed_at=now - timedelta(minutes=minutes),
+        )
+
+    response = organiser_client.get(url())
+
+    outbox = response.context["dashboard"].outbox
+    assert (outbox.stuck, outbox.healthy) == (1, False)
+    html = response.content.decode()
+    assert "1 e-mail has waited more than 15 minutes" in html
+    assert 'href="/en/admin/registration/outgoingmail/?status__in=queued,sending"' in html
+    assert organiser_client.get("/en/admin/registration/outgoingmail/?status__in=queued,sending").status_code == 200

@@ -219,7 +219,7 @@ def test_needs_without_the_consent_are_never_shown(desk_client, world, on_7_sept
     assert [match["attention"] for match in found] == [False]
 
 
-def test_needs_mark_the_attendee_when_checked_in_again_and_when_refused(desk_client, world, on_7_september):
+def test_needs_show_when_checked_in_again_but_not_when_refused(desk_client, world, on_7_september):
     person = register_with_needs(world.event, name="Ana Lima", needs="Wheelchair access")
     scan(desk_client, world.entrance_7, person.ticket_secret)
 
@@ -228,7 +228,74 @@ def test_needs_mark_the_attendee_when_checked_in_again_and_when_refused(desk_cli
     refused = scan(desk_client, world.entrance_7, person.ticket_secret).json()
 
     assert (again["result"], again["attendee"]["attention_note"]) == ("already", "Needs: Wheelchair access")
-    assert (refused["result"], refused["attendee"]["attention_note"]) == ("refused", "Needs: Wheelchair access")
+    assert (refused["result"], refused["attendee"]["attention_note"]) == ("refused", "")
+    assert "Wheelchair" not in json.dumps(refused)
+
+
+@pytest.mark.parametrize("status", [Status.CANCELLED, Status.REJECTED])
+def test_a_cancelled_or_refused_registration_shows_no_sensitive_note(desk_client, world, on_7_september, status):
+    person = register_with_needs(world.event, name="Ana Lima", needs="Diabetic meal")
+    Registration.objects.filter(pk=person.pk).update(
+        status=status, needs_attention=True, attention_note="Wheelchair: seat by the aisle"
+    )
+
+    scanned = scan(desk_client, world.entrance_7, person.ticket_secret).json()
+    found = search(desk_client, "ana lima").json()["results"]
+
+    assert scanned["result"] == "refused"
+    assert (scanned["attendee"]["attention"], scanned["attendee"]["attention_note"]) == (False, "")
+    assert "Diabetic" not in json.dumps(scanned)
+    assert "Wheelchair" not in json.dumps(scanned)
+    assert [match["attention"] for match in found] == [False]
+
+
+# A scanner typing in the Korean input method's Hangul mode ----------------------------
+
+
+def test_a_ticket_typed_in_hangul_mode_checks_in_as_if_typed_in_latin(desk_client, world, on_7_september):
+    person = register(world.event, name="김민준")
+    Registration.objects.filter(pk=person.pk).update(ticket_secret="Gksrnr-dkssud_2010-rkrtQwEr")
+    # What 2-set Hangul mode makes of those keys: syllables, a final cluster (ㄳ), Shift's ㅃ/ㄸ.
+    typed = "한국-안녕_2010-갃ㅃㅈㄸㄱ"
+
+    data = scan(desk_client, world.entrance_7, typed).json()
+
+    assert (data["result"], data["attendee"]["code"]) == ("ok", person.code)
+    assert CheckIn.objects.get().registration == person
+
+
+def test_a_registration_code_typed_in_hangul_mode_checks_in(desk_client, world, on_7_september):
+    person = register(world.event, name="Ana Lima")
+    Registration.objects.filter(pk=person.pk).update(code="ABCD2345")
+
+    data = scan(desk_client, world.entrance_7, "뮤ㅊㅇ-2345").json()
+
+    assert (data["result"], data["attendee"]["code"]) == ("ok", "ABCD2345")
+
+
+def test_a_korean_name_is_not_taken_for_a_ticket(desk_client, world, on_7_september):
+    register(world.event, name="김민준")
+
+    data = scan(desk_client, world.entrance_7, "김민준").json()
+
+    assert (data["result"], data["reason"]) == ("refused", "unknown")
+
+
+@pytest.mark.parametrize(
+    ("typed", "keys"),
+    [
+        ("안녕", "dkssud"),
+        ("갃", "rkrt"),
+        ("ㅃㅉㄸㄲㅆㅒㅖ", "QWERTOP"),
+        ("왜", "dho"),
+        ("뷁", "qnpfr"),
+        ("a-1_", "a-1_"),
+    ],
+)
+def test_latin_keys_of_hangul_mode_text(typed, keys):
+    from registration.desk.hangul import latin_keys
+
+    assert latin_keys(typed) == keys
 
 
 def test_search_marks_attendees_with_needs_but_sends_no_needs(desk_client, world, on_7_september):
@@ -547,6 +614,21 @@ def test_search_by_email_or_organisation_ignores_case(desk_client, world, on_7_s
     assert names(search(desk_client, "PREFEITURA de sao")) == ["Ana Lima"]
 
 
+def test_people_of_the_same_name_are_told_apart_in_search_results(desk_client, world, on_7_september):
+    register(world.event, name="김민준", organisation="서울특별시", city="서울", email="minjun.kim@seoul.go.kr")
+    register(
+        world.event, name="김민준", organisation="부산광역시", city="부산", email="mj@busan.go.kr", category="delegate"
+    )
+
+    results = search(desk_client, "김민준").json()["results"]
+
+    told_apart = {(m["organisation"], m["city"], m["category_label"], m["email_hint"]) for m in results}
+    assert told_apart == {
+        ("서울특별시", "서울", "Citizen", "…kim@seoul.go.kr"),
+        ("부산광역시", "부산", "City delegate", "mj@busan.go.kr"),
+    }
+
+
 def test_search_by_registration_code(desk_client, world, on_7_september):
     person = register(world.event, name="Ana Lima")
 
@@ -566,6 +648,8 @@ def test_search_answers_what_the_desk_lists(desk_client, world, on_7_september):
             "code": cancelled.code,
             "name": "Ana Cancelled",
             "organisation": "",
+            "city": "",
+            "email_hint": "",
             "category": "citizen",
             "category_label": "Citizen",
             "status": "cancelled",
@@ -578,6 +662,8 @@ def test_search_answers_what_the_desk_lists(desk_client, world, on_7_september):
             "code": person.code,
             "name": "Ana Lima",
             "organisation": "City of Lisbon",
+            "city": "",
+            "email_hint": "",
             "category": "citizen",
             "category_label": "Citizen",
             "status": "confirmed",

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from registration import checkin, roles, services
-from registration.dashboard.exports import defuse
+from registration.dashboard.exports import Phone, defuse
 from registration.models import Registration
 from tests.factories import EventFactory, PersonFactory, SessionFactory, WorkshopFactory, seoul
 from tests.registration.test_dashboard import entrance, organiser, register, staff
@@ -140,7 +140,7 @@ def test_csv_has_a_bom_a_header_and_a_row_per_registration(organiser_client, kim
         "Confirmed",
         "South Korea",
         "서울",
-        "'+82 10-1234-5678",  # defused: a cell starting with "+" would be a formula
+        "+82 10-1234-5678",  # a phone number as written, not a formula: no apostrophe
         "한국어",
         "GIS",
         "",
@@ -180,6 +180,21 @@ def test_csv_defuses_formulas(organiser_client, event, typed):
 
     assert row[3] == "'" + typed
     assert row[4] == "'" + typed
+
+
+def test_only_a_plain_phone_number_escapes_the_formula_guard():
+    assert defuse(Phone("+82 10-1234-5678")) == "+82 10-1234-5678"
+    assert defuse(Phone("+1 202-555-0143")) == "+1 202-555-0143"
+    assert defuse(Phone("+82 10-1234-5678+SUM(1)")) == "'+82 10-1234-5678+SUM(1)"
+    assert defuse(Phone('=HYPERLINK("http://evil.example")')) == '\'=HYPERLINK("http://evil.example")'
+    assert defuse("+82 10-1234-5678") == "'+82 10-1234-5678"  # the same text in another column
+
+
+def test_xlsx_writes_the_phone_number_as_text(organiser_client, kim):
+    workbook = openpyxl.load_workbook(io.BytesIO(organiser_client.get(url("export_xlsx")).content))
+    phone = workbook.active["J2"]
+
+    assert (phone.value, phone.data_type) == ("+82 10-1234-5678", "s")
 
 
 def test_defuse_leaves_ordinary_text_alone():

@@ -551,7 +551,7 @@ def test_unknown_secret_is_not_found(client, db, path):
     response = client.get(url(path, secret="not-a-secret"))
 
     assert response.status_code == 404
-    assert "Page not found" in text(response)
+    assert "This private link does not work" in text(response)
 
 
 @pytest.mark.parametrize("path", ["manage_details", "manage_sessions", "cancel"])
