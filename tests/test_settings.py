@@ -133,8 +133,10 @@ print(json.dumps([settings.AXES_ENABLED, settings.OUTBOX_SEND_IN_THREAD, setting
 
 def test_the_settings_have_no_test_switch():
     """Neither pytest nor WEGOV_TESTING turns off the log-in throttle, the
-    background mail senders or secure cookies: only tests/conftest.py does, in the suite."""
-    result = run_python(["-c", PRINT_ALLOWANCES], WEGOV_TESTING="true", SECRET_KEY="s" * 60)
+    background mail senders or secure cookies: only tests/conftest.py does, in the suite.
+    (On PostgreSQL: SQLite sends mail in the request itself, see the outbox settings.)"""
+    environment = {"WEGOV_TESTING": "true", "SECRET_KEY": "s" * 60, "DATABASE_URL": "postgres://u@127.0.0.1:5432/db"}
+    result = run_python(["-c", PRINT_ALLOWANCES], **environment)
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [True, True, True]
