@@ -134,8 +134,9 @@ def tab_names(page: Page) -> list[str]:
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
-def wcag_violations(page: Page) -> list[dict]:
-    """axe-core's serious and critical violations of WCAG 2.2 A/AA on the page."""
+def wcag_violations(page: Page, *, also: tuple[str, ...] = ()) -> list[dict]:
+    """axe-core's serious and critical violations of WCAG 2.2 A/AA on the page,
+    and those of the rules named in `also` whatever their impact."""
     options = {"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
     results = Axe().run(page, options=options)
-    return [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    return [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS or v["id"] in also]
