@@ -13,6 +13,7 @@ Each test tours one part of the site in one browser context and reports every pa
 problems at once, so that the whole tour costs one page load per page.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,7 +30,7 @@ from playwright.sync_api import expect
 from registration import roles, services
 from registration.models import Registration, Status
 from tests.e2e.conftest import PHONE
-from tests.e2e.helpers import HANGUL, E2EPage, format_violations, wcag_violations
+from tests.e2e.helpers import ARTIFACTS, HANGUL, E2EPage, format_violations, wcag_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -39,6 +40,21 @@ SCREENS = {"phone": PHONE, "laptop": LAPTOP}
 REHEARSAL_DAY = date(2010, 9, 7)  # the desk acts as if today were the second day
 MIN_FOCUS_CONTRAST = 3.0
 FOCUS_SCRIPT = (Path(__file__).parent / "focus.js").read_text(encoding="utf-8")
+# Text nodes with Hangul outside an element marked lang="ko" (the site's own texts;
+# people's names and organisations on the private, desk and admin pages are data).
+UNMARKED_HANGUL = """() => {
+  const hangul = /[\\u1100-\\u11ff\\u3130-\\u318f\\uac00-\\ud7a3]/;
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const marked = node.parentElement.closest("[lang]");
+    if (hangul.test(node.data) && !node.parentElement.closest("script, style")
+        && !(marked && marked.lang.toLowerCase().startsWith("ko"))) {
+      found.push(node.data.trim().slice(0, 80));
+    }
+  }
+  return found;
+}"""
 AREAS = ["public", "registration", "private", "desk", "admin"]
 # The parts of the site whose focus is measured (the admin's styles are Django's).
 FOCUS_AREAS = ["public", "registration", "private", "desk"]
@@ -204,10 +220,13 @@ def test_pages_have_no_serious_wcag_22_violation(new_page, open_summit, registra
         violations = wcag_violations(visit.page, also=ALSO_BLOCKING)
         if violations:
             problems.append(f"{stop.path} ({stop.name}):\n{format_violations(violations)}")
+        unmarked = visit.page.evaluate(UNMARKED_HANGUL) if lang == "en" and area in ("public", "registration") else []
+        if unmarked:
+            problems.append(f"{stop.path} ({stop.name}): Korean text not marked lang=ko: {unmarked}")
         if stop.name == "login":
             log_in(visit, staff[roles.ORGANISERS])
 
-    assert not problems, "axe-core (WCAG 2.2 A/AA), serious or critical:\n" + "\n".join(problems)
+    assert not problems, "axe-core (WCAG 2.2 A/AA), serious or critical, and unmarked Korean:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("screen", SCREENS)
@@ -283,3 +302,47 @@ def test_admin_dashboard_fits_a_phone_and_the_registration_list_a_laptop(
     page.context.clear_cookies()
     page.goto(f"{laptop.base_url}/{lang}/admin/login/")
     expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Log in"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_header_menu_wraps_at_200_percent_text_in_a_1280_px_window(new_page, summit, lang):
+    visit = new_page(lang, **LAPTOP)
+    page = visit.page
+    # Text-only zoom, as the browser's font-size setting does it (page zoom would narrow the window).
+    page.context.new_cdp_session(page).send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}})
+    page.goto(f"{visit.base_url}/{lang}/programme/")
+    assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") == 32
+
+    header = page.locator(".site-header")
+    items = header.locator("a, button").filter(visible=True).all()
+    assert len(items) >= 9  # brand, the seven sections, Register (and the language)
+    width = page.evaluate("document.documentElement.clientWidth")
+    off = [
+        item.inner_text().strip() or item.get_attribute("class")
+        for item in items
+        if item.bounding_box()["x"] + item.bounding_box()["width"] > width + 0.5
+    ]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=ARTIFACTS / f"a11y-header-200-percent-{lang}.png"
+    )  # the window (a full page loses the text size)
+    assert off == [], f"at 200 % text the header runs off the screen: {off}"
+    assert overflow(page) <= 0, f"at 200 % text the page is {overflow(page)}px wider than the window"
+
+
+def test_phone_menu_closes_with_escape_and_gives_focus_back_to_its_button(new_page, summit):
+    visit = new_page("en")
+    page = visit.page
+    page.goto(f"{visit.base_url}/en/")
+    toggler = page.get_by_role("button", name="Menu")
+    menu = page.locator("#site-nav")
+
+    toggler.click()
+    expect(menu).to_have_class(re.compile(r"\bshow\b"))  # opened (Bootstrap's slide is over)
+    expect(toggler).to_have_attribute("aria-expanded", "true")
+    page.get_by_role("link", name="Speakers").focus()
+    page.keyboard.press("Escape")
+
+    expect(menu).to_be_hidden()
+    expect(toggler).to_have_attribute("aria-expanded", "false")
+    expect(toggler).to_be_focused()
