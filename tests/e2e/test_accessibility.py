@@ -250,9 +250,7 @@ def overflow(page) -> int:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_admin_dashboard_fits_a_phone_and_the_registration_list_a_laptop(
-    new_page, open_summit, registration, staff, lang
-):
+def test_admin_fits_the_screen_and_speaks_the_page_language(new_page, open_summit, registration, staff, lang):
     phone = new_page(lang)
     log_in(phone, staff[roles.ORGANISERS])
     phone.page.goto(f"{phone.base_url}/{lang}/admin/dashboard/")
@@ -287,6 +285,13 @@ def test_admin_dashboard_fits_a_phone_and_the_registration_list_a_laptop(
     assert len(boxes) >= 10
     low = [round(box["height"]) for box in boxes if box["height"] < 24]
     assert not low, f"filter links only {low}px high: less than 24px apart"
+
+    page.goto(f"{laptop.base_url}/{lang}/admin/registration/registration/{registration.pk}/change/")
+    icons = page.locator('img[src$="/admin/img/icon-yes.svg"], img[src$="/admin/img/icon-no.svg"]')
+    expect(icons.first).to_be_visible()
+    assert set(icons.evaluate_all("icons => icons.map(icon => icon.alt)")) <= {t(lang, "Yes"), t(lang, "No")}
+    consents = page.locator("#consents-group")
+    expect(consents).to_contain_text(t(lang, "on the registration form"))
 
     page.context.clear_cookies()
     page.goto(f"{laptop.base_url}/{lang}/admin/login/")

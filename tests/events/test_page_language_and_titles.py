@@ -30,7 +30,9 @@ def test_hangul_on_an_english_page_is_marked_korean():
     with translation.override("en"):
         marked = mark_korean("Taxi: ask for Grand Hyatt Seoul (그랜드 하얏트 서울) on Sowol-ro, <Namsan>.")
 
-    assert marked == 'Taxi: ask for Grand Hyatt Seoul (<span lang="ko">그랜드 하얏트 서울</span>) on Sowol-ro, &lt;Namsan&gt;.'
+    assert marked == (
+        'Taxi: ask for Grand Hyatt Seoul (<span lang="ko">그랜드 하얏트 서울</span>) on Sowol-ro, &lt;Namsan&gt;.'
+    )
 
 
 def test_hangul_on_a_korean_page_is_left_as_it_is():
