@@ -87,14 +87,9 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def serious_accessibility_violations(page: Page) -> list[dict]:
-    results = Axe().run(page)
-    return [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
-
-
 def assert_accessible(page: Page) -> None:
-    """axe-core finds no violation of impact serious or critical."""
-    violations = serious_accessibility_violations(page)
+    """axe-core finds no violation of impact serious or critical (WCAG 2.2 A/AA rules)."""
+    violations = wcag_violations(page)
     assert not violations, f"axe-core violations on {page.url}:\n{format_violations(violations)}"
 
 
