@@ -79,8 +79,14 @@ class BookingInline(ReadOnlyInline):
 
 class ConsentInline(ReadOnlyInline):
     model = Consent
-    fields = ("kind", "granted", "text_version", "language", "via", "given_at")
+    fields = ("kind", "granted", "text_version", "language", "how", "given_at")
     readonly_fields = fields
+    # Consent.via as stored ("online", "desk", "manage"), in the organiser's language.
+    HOW = {"online": _("on the registration form"), "desk": _("at the desk"), "manage": _("on the private page")}
+
+    @admin.display(description=_("how"))
+    def how(self, obj: Consent) -> str:
+        return self.HOW.get(obj.via, obj.via)
 
 
 class BookedSessionFilter(admin.SimpleListFilter):

@@ -31,7 +31,6 @@ name is put in right-to-left order but prints with unjoined (isolated) letters;
 Indic scripts print unshaped. Nothing crashes.
 """
 
-import calendar
 import io
 import logging
 import re
@@ -52,6 +51,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from events.templatetags.events_tags import date_range
 from registration.models import Category, Registration
 from registration.tickets import qr_code
 
@@ -512,14 +512,9 @@ def _venue_en(event) -> str:
 
 
 def _dates_en(start: date, end: date) -> str:
-    month = calendar.month_name
-    if start == end:
-        return f"{start.day} {month[start.month]} {start.year}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {month[end.month]} {end.year}"
-    if start.year == end.year:
-        return f"{start.day} {month[start.month]} – {end.day} {month[end.month]} {end.year}"
-    return f"{start.day} {month[start.month]} {start.year} – {end.day} {month[end.month]} {end.year}"
+    """The English pages' style: "September 6–8, 2010" (events_tags.date_range)."""
+    with translation.override("en"):
+        return date_range(start, end)
 
 
 def _place(registration: Registration) -> str:

@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIteratorValue
 from django.utils.formats import date_format, time_format
+from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -25,7 +26,11 @@ from registration.errors import RegistrationError
 from registration.models import BookingStatus, Category, Registration
 from wegov.inputs import parse_id
 
-LANGUAGE_CHOICES = [("ko", "한국어"), ("en", "English")]
+LANGUAGE_NAMES = [("ko", "한국어"), ("en", "English")]
+
+# Each language named in itself, and marked as such (lang), so that a screen reader
+# reads "한국어" in Korean on the English form and "English" in English on the Korean one.
+LANGUAGE_CHOICES = [(code, format_html('<span lang="{}">{}</span>', code, name)) for code, name in LANGUAGE_NAMES]
 
 
 class TextField(forms.CharField):

@@ -186,6 +186,8 @@ LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
+# English dates in one style ("September 8, 2010"): wegov/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["wegov.formats"]
 USE_TZ = True
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "ko"

@@ -8,6 +8,9 @@ from wegov import media, views
 
 admin.site.site_header = "WeGO"
 admin.site.site_title = "WeGO"
+# No navigation sidebar: at 1280 px it left the registration list too little room
+# for its columns (the index and the breadcrumbs lead everywhere it did).
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),

@@ -15,7 +15,7 @@ ENTRANCES = [
         "slug": f"entrance-{day.isoformat()}",
         "kind": "entrance",
         "day": day,
-        "name_en": f"Entrance — {day.day} September",
+        "name_en": f"Entrance — September {day.day}",
         "name_ko": f"입구 — 9월 {day.day}일",
         "position": position,
     }

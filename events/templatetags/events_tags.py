@@ -1,5 +1,6 @@
-"""Template helpers for the public pages: language switch, dates, hosts."""
+"""Template helpers for the public pages: language switch, dates, hosts, Hangul marked."""
 
+import re
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -7,9 +8,15 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, pgettext
 
 register = template.Library()
+
+_HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
+# Hangul words, and what joins them into one name ("그랜드 하얏트 서울", "서울특별시 용산구 소월로 322").
+_HANGUL_RUN = re.compile(rf"[{_HANGUL}]+(?:[\s\d·,.()-]*[{_HANGUL}]+)*")
 
 
 @register.simple_tag(takes_context=True)
@@ -65,3 +72,15 @@ def hostname(url: str) -> str:
     """The host of a web address, for link text ("tv.seoul.go.kr")."""
     host = urlsplit(url or "").hostname or ""
     return host.removeprefix("www.")
+
+
+@register.filter(needs_autoescape=True)
+def mark_korean(text, autoescape=True):
+    """Text with each run of Hangul in <span lang="ko"> when the page is in another
+    language ("Grand Hyatt Seoul (그랜드 하얏트 서울)" in the English directions), so
+    that a screen reader switches to Korean for it. Escapes the text first (HTML
+    from |linebreaks stays as it is); a run of Hangul holds no markup."""
+    if (get_language() or "").startswith("ko"):
+        return text
+    text = conditional_escape(text) if autoescape else text
+    return mark_safe(_HANGUL_RUN.sub(lambda match: f'<span lang="ko">{match.group(0)}</span>', str(text)))

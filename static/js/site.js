@@ -31,7 +31,28 @@
     });
   }
 
+  // The phone menu closes with Escape (from anywhere in it, or its button) and
+  // gives the focus back to its button.
+  function closeMenuWithEscape() {
+    var menu = document.getElementById("site-nav");
+    var button = document.querySelector('[data-bs-target="#site-nav"]');
+    if (!menu || !button || !window.bootstrap) {
+      return;
+    }
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !menu.classList.contains("show")) {
+        return;
+      }
+      if (!menu.contains(document.activeElement) && document.activeElement !== button) {
+        return;
+      }
+      window.bootstrap.Collapse.getOrCreateInstance(menu, { toggle: false }).hide();
+      button.focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    closeMenuWithEscape();
     markSessionsOnNow();
     window.setInterval(markSessionsOnNow, 60 * 1000);
   });

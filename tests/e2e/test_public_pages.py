@@ -11,7 +11,6 @@ from events.models import Event, Session
 from tests.e2e.helpers import (
     HANGUL,
     E2EPage,
-    assert_accessible,
     assert_no_browser_errors,
     assert_only_local_requests,
     find_day_tab,
@@ -162,16 +161,6 @@ def test_public_page_runs_without_server_script_or_policy_errors(new_page, summi
     visit.page.wait_for_load_state("networkidle")
 
     assert_no_browser_errors(visit)
-
-
-@pytest.mark.parametrize("path", PAGES)
-@pytest.mark.parametrize("lang", LANGS)
-def test_public_page_has_no_serious_accessibility_violation(new_page, summit, lang, path):
-    visit = new_page(lang)
-
-    open_page(visit, lang, path)
-
-    assert_accessible(visit.page)
 
 
 def test_language_switch_shows_the_same_page_in_english(new_page, summit):

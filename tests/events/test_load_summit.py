@@ -394,9 +394,9 @@ def test_load_summit_creates_an_entrance_per_day(summit):
     entrances = Checkpoint.objects.filter(event=summit, kind=CheckpointKind.ENTRANCE).order_by("day")
 
     assert [(c.slug, c.day, c.name_en, c.name_ko) for c in entrances] == [
-        ("entrance-2010-09-06", date(2010, 9, 6), "Entrance — 6 September", "입구 — 9월 6일"),
-        ("entrance-2010-09-07", date(2010, 9, 7), "Entrance — 7 September", "입구 — 9월 7일"),
-        ("entrance-2010-09-08", date(2010, 9, 8), "Entrance — 8 September", "입구 — 9월 8일"),
+        ("entrance-2010-09-06", date(2010, 9, 6), "Entrance — September 6", "입구 — 9월 6일"),
+        ("entrance-2010-09-07", date(2010, 9, 7), "Entrance — September 7", "입구 — 9월 7일"),
+        ("entrance-2010-09-08", date(2010, 9, 8), "Entrance — September 8", "입구 — 9월 8일"),
     ]
     assert all(c.room_id is None for c in entrances)
 
@@ -426,7 +426,7 @@ def test_loading_again_keeps_checkpoints_and_their_check_ins(summit):
     result = load_summit()
 
     assert dict(Checkpoint.objects.values_list("slug", "pk")) == before
-    assert Checkpoint.objects.get(slug="entrance-2010-09-07").name_en == "Entrance — 7 September"
+    assert Checkpoint.objects.get(slug="entrance-2010-09-07").name_en == "Entrance — September 7"
     assert (result.created.total(), result.updated.total()) == (0, 1)
 
 

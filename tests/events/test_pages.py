@@ -293,7 +293,7 @@ def test_home_in_english_shows_theme_dates_venue_and_register_link(client):
 
     assert "WeGO Founding General Assembly" in text
     assert "e-Sharing for All" in text
-    assert "6–8 September 2010" in text
+    assert "September 6–8, 2010" in text
     assert "Grand Hyatt Seoul" in text
     assert "Seoul Metropolitan Government" in text
     assert "Register to attend" in text

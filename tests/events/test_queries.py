@@ -285,9 +285,9 @@ def test_figures_for_an_empty_event_are_zero():
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [
-        (date(2010, 9, 6), date(2010, 9, 8), "6–8 September 2010"),
-        (date(2010, 8, 30), date(2010, 9, 2), "30 August–2 September 2010"),
-        (date(2010, 9, 6), date(2010, 9, 6), "Sept. 6, 2010"),
+        (date(2010, 9, 6), date(2010, 9, 8), "September 6–8, 2010"),
+        (date(2010, 8, 30), date(2010, 9, 2), "August 30–September 2, 2010"),
+        (date(2010, 9, 6), date(2010, 9, 6), "September 6, 2010"),
     ],
 )
 def test_date_range_in_english(start, end, expected):

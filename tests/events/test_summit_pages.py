@@ -56,7 +56,7 @@ def test_about_page_in_english_states_the_facts(client):
             "first international IT organisation founded on the initiative of a city",
             "WeGO Founding General Assembly",
             "“e-Sharing for All”",
-            "6–8 September 2010",
+            "September 6–8, 2010",
             "Grand Hyatt Seoul",
             "about 50 cities",
             *FACT_CITIES_EN,

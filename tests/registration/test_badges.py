@@ -68,7 +68,7 @@ def test_badge_for_hangul_name_prints_it_in_nanum_gothic(event):
     assert "도시 대표단 · City delegate" in text
     assert kim.code in text
     assert "WeGO General Assembly | WeGO 창립총회" in text
-    assert "6–8 September 2010" in text
+    assert "September 6–8, 2010" in text
 
 
 @needs_nanum

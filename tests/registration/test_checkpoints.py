@@ -252,8 +252,8 @@ def test_checkins_filter_by_day(organiser, event, entrance):
 
     assert listed(response) == [wednesday]
     filters = response.content.decode()
-    assert '<a href="?day=2010-09-07">Sept. 7, 2010</a>' in filters
-    assert '<a href="?day=2010-09-08">Sept. 8, 2010</a>' in filters
+    assert '<a href="?day=2010-09-07">September 7, 2010</a>' in filters
+    assert '<a href="?day=2010-09-08">September 8, 2010</a>' in filters
 
 
 @pytest.mark.parametrize("day", ["yesterday", "2010-13-01", "%2500"])

@@ -439,7 +439,7 @@ def test_before_opening_the_page_says_when_it_opens_and_that_on_site_is_possible
     assert response.status_code == 200
     page = text(response)
     assert in_language(lang, "Registration opens soon") in page
-    opens = "2010년 8월 1일 9:00 오전" if lang == "ko" else "Aug. 1, 2010, 9 a.m."  # Seoul time, not UTC
+    opens = "2010년 8월 1일 9:00 오전" if lang == "ko" else "August 1, 2010, 09:00"  # Seoul time, not UTC
     assert opens in page
     assert "Asia/Seoul" in page
     assert 'name="form_stamp"' not in response.content.decode()
@@ -453,7 +453,7 @@ def test_after_closing_the_page_says_when_it_closed_and_that_on_site_is_possible
     page = text(client.get(url("start", lang)))
 
     assert in_language(lang, "Online registration is closed") in page
-    closed = "2010년 9월 5일 6:00 오후" if lang == "ko" else "Sept. 5, 2010, 6 p.m."
+    closed = "2010년 9월 5일 6:00 오후" if lang == "ko" else "September 5, 2010, 18:00"
     assert closed in page
     assert "Grand Hyatt Seoul" in page or "그랜드 하얏트 서울" in page
 
