@@ -196,7 +196,7 @@ def ticket_png(registration: Registration) -> bytes:
     canvas.band(150, BAND_COLOUR)
     canvas.y = 40
     canvas.text([event.name, event.name_en, event.name_ko], size=36, weight="bold", colour="white", gap=4)
-    # The dates as the reader's pages write them ("6–8 September 2010", "2010년 9월 6일–8일"),
+    # The dates as the reader's pages write them ("September 6–8, 2010", "2010년 9월 6일–8일"),
     # or as digits where this machine has no font for them.
     dates = date_range(event.start_date, event.end_date)
     digits = f"{event.start_date:%Y-%m-%d} – {event.end_date:%Y-%m-%d}"

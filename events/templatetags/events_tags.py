@@ -46,7 +46,7 @@ def event_time_zone(event) -> str:
 
 @register.simple_tag
 def date_range(start: date, end: date) -> str:
-    """ "6–8 September 2010"; the formats are translatable (Korean: "2010년 9월 6일–8일")."""
+    """ "September 6–8, 2010"; the formats are translatable (Korean: "2010년 9월 6일–8일")."""
     if start == end:
         return date_format(start, "DATE_FORMAT")
     if (start.year, start.month) == (end.year, end.month):
