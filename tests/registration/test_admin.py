@@ -289,6 +289,61 @@ def test_saving_the_form_changes_the_details_but_never_the_status(admin_client, 
     assert registration.category == "citizen"
 
 
+def change_form_data(admin_client, url) -> dict:
+    """What the change form posts back when nothing is touched."""
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
+    data = {name: value if value is not None else "" for name, value in form.initial.items() if name in form.fields}
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({f"{management.prefix}-{key}": value for key, value in management.initial.items()})
+    return data
+
+
+def test_needs_are_refused_in_the_admin_without_the_persons_consent(admin_client, event):
+    registration = register(event, name="Ana Lima", needs="")
+    url = reverse("admin:registration_registration_change", args=[registration.pk])
+    data = change_form_data(admin_client, url)
+    data.update({"needs": "Wheelchair access", "name": "Ana Lima Silva"})
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["needs"]
+    assert "has not agreed to the processing of accessibility or dietary needs" in errors["needs"][0]
+    registration.refresh_from_db()
+    assert (registration.needs, registration.name) == ("", "Ana Lima")
+
+
+def test_needs_are_changed_in_the_admin_with_the_persons_consent(admin_client, event):
+    details = PersonFactory(needs="Wheelchair access")
+    registration = services.register(event=event, person=details, session_ids=[], sensitive_consent=True).registration
+    url = reverse("admin:registration_registration_change", args=[registration.pk])
+    data = change_form_data(admin_client, url)
+    data["needs"] = "Wheelchair access; a vegetarian meal"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.needs == "Wheelchair access; a vegetarian meal"
+
+
+def test_needs_are_cleared_in_the_admin_without_consent(admin_client, event):
+    registration = register(event, needs="")
+    Registration.objects.filter(pk=registration.pk).update(needs="Vegetarian")  # stored before the rule
+    url = reverse("admin:registration_registration_change", args=[registration.pk])
+    data = change_form_data(admin_client, url)
+    data["needs"] = ""
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.needs == ""
+
+
 # Actions ----------------------------------------------------------------------------
 
 

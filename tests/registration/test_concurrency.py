@@ -142,7 +142,7 @@ def test_cancellations_changes_and_registrations_at_once_keep_counters(requires_
 
     calls = [lambda r=r: services.cancel(registration=r) for r in people[0:12:2]]  # b's seats and waiters
     calls += [lambda r=r: services.change_sessions(registration=r, session_ids=[b.pk]) for r in people[1:12:4]]  # a→b
-    calls += [lambda r=r: services.reject(registration=r) for r in people[13:16:2]]  # waitlisted for the event
+    calls += [lambda r=r: services.cancel(registration=r) for r in people[13:16:2]]  # waitlisted for the event
     calls += [registering(event, [a]) for _ in range(5)] + [registering(event, [b]) for _ in range(5)]
     _, errors = run_at_once(calls)
 
@@ -312,17 +312,17 @@ def test_every_writer_at_once_neither_deadlocks_nor_miscounts(requires_postgres)
     a = WorkshopFactory(event=event, capacity=3)
     b = WorkshopFactory(event=event, capacity=3)  # parallel to a
     people = [registering(event, [a if i % 2 else b])().registration for i in range(12)]
-    press = [registering(event, category="press")().registration for _ in range(2)]  # pending: 14 places taken
+    back = PersonFactory(category="press")
+    gone = services.register(event=event, person=back, session_ids=[]).registration  # pending
+    press = [registering(event, category="press")().registration for _ in range(2)]  # the second waits
     waiting = [registering(event, [a])().registration for _ in range(4)]  # waitlisted for the event
-    back = PersonFactory()
-    gone = services.register(event=event, person=back, session_ids=[]).registration
-    services.reject(registration=gone)  # its place went to the first person waiting
+    services.reject(registration=gone)  # its place went to the first person waiting: 14 places taken
     assert_counters_consistent(event)
 
     calls = [lambda r=r: services.cancel(registration=r) for r in people[0:8:2]]
     calls += [lambda r=r: services.change_sessions(registration=r, session_ids=[b.pk]) for r in people[1:8:2]]
-    calls += [lambda r=r: services.approve(registration=r) for r in press]
-    calls += [lambda r=r: services.reject(registration=r) for r in waiting[2:]]
+    calls += [lambda: services.approve(registration=press[0]), lambda: services.reject(registration=press[1])]
+    calls += [lambda r=r: services.cancel(registration=r) for r in waiting[2:]]  # only pending ones are rejected
     calls += [lambda: services.fill_free_places(event=event)]
     calls += [lambda: services.register(event=event, person=back, session_ids=[a.pk])]
     calls += [registering(event, [a]) for _ in range(4)] + [registering(event) for _ in range(4)]

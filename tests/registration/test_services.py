@@ -538,6 +538,38 @@ def test_reject_frees_the_seat_like_cancel(event):
     assert_counters_consistent(event)
 
 
+@pytest.mark.parametrize("category", ["citizen", "waitlisted"])
+def test_reject_refuses_a_registration_not_awaiting_approval(event, category):
+    event.capacity = 1
+    event.save()
+    register(event)  # takes the one place
+    if category == "waitlisted":
+        registration = register(event, category="press").registration  # waits: no place to be pending in
+    else:
+        Event.objects.filter(pk=event.pk).update(capacity=2)
+        registration = register(Event.objects.get(pk=event.pk), category=category).registration
+    status = registration.status
+
+    with pytest.raises(RegistrationError) as refused:
+        services.reject(registration=registration)
+
+    assert refused.value.code == "not_pending"
+    registration.refresh_from_db()
+    assert registration.status == status
+    assert MailKind.REJECTED not in mail_kinds(registration)
+    assert_counters_consistent(event)
+
+
+def test_reject_leaves_an_ended_registration_as_it_is(event):
+    press = register(event, category="press").registration
+    services.cancel(registration=press)
+
+    unchanged = services.reject(registration=press)
+
+    assert unchanged.status == Status.CANCELLED
+    assert MailKind.REJECTED not in mail_kinds(press)
+
+
 def test_approve_pending_confirms_and_mails(event):
     session = workshop(event)
     press = register(event, [session], category="press").registration
