@@ -31,6 +31,17 @@ def requires_postgres(db):
         pytest.skip("needs PostgreSQL: row locks do nothing on SQLite (make test with DATABASE_URL, as .ci/run does)")
 
 
+@pytest.fixture
+def smtp():
+    """A real SMTP server on 127.0.0.1 (tests/fakesmtp.py), steerable while it runs:
+    point Django's SMTP backend at it with `settings.MAILERS = smtp.settings_for()`."""
+    from tests.fakesmtp import FakeSMTPServer
+
+    server = FakeSMTPServer().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
