@@ -32,6 +32,13 @@ def requires_postgres(db):
 
 
 @pytest.fixture
+def no_mail_after_commit(settings):
+    """Mail stays queued in the outbox instead of being sent after the commit:
+    the test reads the rows (a test file asks for it in its `pytestmark`)."""
+    settings.OUTBOX_SEND_ON_COMMIT = False
+
+
+@pytest.fixture
 def smtp():
     """A real SMTP server on 127.0.0.1 (tests/fakesmtp.py), steerable while it runs:
     point Django's SMTP backend at it with `settings.MAILERS = smtp.settings_for()`."""

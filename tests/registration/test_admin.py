@@ -21,16 +21,11 @@ from registration.models import (
 )
 from tests.factories import EventFactory, PersonFactory, SessionFactory, WorkshopFactory, seoul
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
 REGISTRATIONS = "admin:registration_registration_changelist"
 BOOKINGS = "admin:registration_booking_changelist"
 OUTBOX = "admin:registration_outgoingmail_changelist"
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
 
 
 @pytest.fixture(autouse=True)

@@ -15,16 +15,13 @@ from django.db import OperationalError, close_old_connections, connection, trans
 
 from tests.registration.pages import open_form, submit, text, url, valid_data
 
+pytestmark = pytest.mark.usefixtures("no_mail_after_commit")
+
 SENT_TEXT = "We have sent your ticket and the private link to your registration to minjun@example.org"
 # The cookies that carry the typed address to the next page (registration/views.py).
 SENT_COOKIE = "wegov_sent_to"
 LOST_COOKIE = "wegov_lost_for"
 GENERAL_TEXT = "We have sent your ticket and the private link to your registration to the address you gave."
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
 
 
 @pytest.mark.parametrize(("lang", "secure"), [("en", False), ("ko", True)])

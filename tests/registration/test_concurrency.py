@@ -16,14 +16,9 @@ from registration.models import Booking, BookingStatus, MailKind, MailStatus, Ou
 from tests.factories import EventFactory, PersonFactory, WorkshopFactory
 from tests.registration.invariants import assert_counters_consistent
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_mail_after_commit")]
 
 TIMEOUT = 30  # seconds; a deadlock or a lost thread fails the test instead of hanging it
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
 
 
 def run_at_once(calls):

@@ -27,12 +27,7 @@ from registration.models import (
 )
 from tests.factories import EventFactory, PersonFactory, RoomFactory, SessionFactory, WorkshopFactory, seoul
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
 
 def url(name: str = "dashboard:index", lang: str = "en") -> str:

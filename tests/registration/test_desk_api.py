@@ -17,33 +17,9 @@ from registration import roles, services
 from registration.checkin import REASONS, Attention, attention_of
 from registration.models import CheckIn, Registration, Status
 from tests.factories import EventFactory, WorkshopFactory, seoul
-from tests.registration.test_desk import build_world, desk_url, register, staff_user
+from tests.registration.desk_world import build_world, desk_url, register, staff_user
 
-
-@pytest.fixture(autouse=True)
-def _no_mail_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
-
-
-@pytest.fixture
-def desk_user(db):
-    return staff_user("desk-staff", roles.DESK_STAFF)
-
-
-@pytest.fixture
-def desk_client(client, desk_user):
-    client.force_login(desk_user)
-    return client
-
-
-@pytest.fixture
-def on_7_september(time_machine):
-    time_machine.move_to(seoul(2010, 9, 7, 10, 0), tick=False)
+pytestmark = pytest.mark.usefixtures("no_mail_after_commit")
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from registration.models import Registration
 from tests.factories import EventFactory, PersonFactory, SessionFactory, WorkshopFactory, seoul
 from tests.registration.test_dashboard import entrance, organiser, register, staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
 REGISTRATIONS = "admin:registration_registration_changelist"
 HEADER = [
@@ -41,11 +41,6 @@ HEADER = [
     "checked in: first entrance (Asia/Seoul)",
     "news from WeGO (latest consent)",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
 
 
 def url(name: str, lang: str = "en") -> str:

@@ -27,12 +27,9 @@ from registration.models import (
 from tests.factories import EventFactory, PersonFactory, SessionFactory, WorkshopFactory, seoul
 from tests.registration.invariants import assert_counters_consistent
 
+pytestmark = pytest.mark.usefixtures("no_mail_after_commit")
+
 T0 = seoul(2010, 8, 20, 10)
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
 
 
 @pytest.fixture

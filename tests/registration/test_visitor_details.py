@@ -13,14 +13,9 @@ from registration.models import MailKind, OutgoingMail
 from tests.factories import EventFactory, PersonFactory
 from tests.registration.pages import submit, text, valid_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
 CONTACT = "wego2010@we-gov.org"
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
 
 
 @pytest.fixture
