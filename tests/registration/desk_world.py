@@ -52,16 +52,6 @@ def build_world() -> World:
         capacity=30,
     )
 
-    def entrance(day):
-        return Checkpoint.objects.create(
-            event=event,
-            slug=f"entrance-{day}",
-            name_en=f"Entrance — {day} September",
-            name_ko=f"입구 — 9월 {day}일",
-            kind=CheckpointKind.ENTRANCE,
-            day=date(2010, 9, day),
-        )
-
     door = Checkpoint.objects.create(
         event=event,
         slug="door-room-1",
@@ -70,7 +60,19 @@ def build_world() -> World:
         kind=CheckpointKind.ROOM,
         room=room,
     )
-    return World(event, room, workshop, entrance(6), entrance(7), entrance(8), door)
+    return World(event, room, workshop, entrance(event, 6), entrance(event, 7), entrance(event, 8), door)
+
+
+def entrance(event: Event, day: int) -> Checkpoint:
+    """The event's entrance of one day of September 2010."""
+    return Checkpoint.objects.create(
+        event=event,
+        slug=f"entrance-{day}",
+        name_en=f"Entrance — {day} September",
+        name_ko=f"입구 — 9월 {day}일",
+        kind=CheckpointKind.ENTRANCE,
+        day=date(2010, 9, day),
+    )
 
 
 def register(event: Event, *, name: str, category: str = "citizen", sessions=(), **person) -> Registration:

@@ -18,7 +18,8 @@ from registration import checkin, roles, services
 from registration.dashboard.exports import Phone, defuse
 from registration.models import Registration
 from tests.factories import EventFactory, PersonFactory, SessionFactory, WorkshopFactory, seoul
-from tests.registration.test_dashboard import entrance, organiser, register, staff
+from tests.registration.desk_world import entrance
+from tests.registration.test_dashboard import organiser, register, staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
