@@ -30,6 +30,8 @@ def event(db):
 
 
 # Database backstops ------------------------------------------------------------------
+
+
 def test_database_refuses_session_overbooking(event):
     session = workshop(event, capacity=2)
 
@@ -74,6 +76,8 @@ def test_database_refuses_second_booking_of_a_session(event):
 
 
 # The outbox is written in the same transaction ---------------------------------------
+
+
 def test_rolled_back_registration_leaves_no_mail(event):
     session = workshop(event, capacity=5)
 

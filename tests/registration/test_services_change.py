@@ -28,6 +28,8 @@ def event(db):
 
 
 # Change sessions ---------------------------------------------------------------------
+
+
 def test_change_sessions_frees_seat_and_promotes_first_waiting(event):
     a = workshop(event, capacity=1)
     b = workshop(event, capacity=5)

@@ -29,6 +29,8 @@ def event(db):
 
 
 # Cancel, reject, approve -------------------------------------------------------------
+
+
 def test_cancel_frees_place_and_seat_and_promotes_first_waiting_on_session(event):
     session = workshop(event, capacity=1)
     holder = register(event, [session]).registration

@@ -32,6 +32,8 @@ def event(db):
 
 
 # Register ----------------------------------------------------------------------------
+
+
 def test_register_citizen_is_confirmed_with_a_seat(event):
     session = workshop(event, capacity=5)
 
@@ -206,6 +208,8 @@ def test_register_walk_in_accepted_when_registration_closed(event):
 
 
 # Duplicates --------------------------------------------------------------------------
+
+
 def test_register_same_submission_token_twice_creates_one_registration(event):
     session = workshop(event, capacity=5)
     person = PersonFactory()
@@ -262,6 +266,8 @@ def test_register_same_email_at_another_event_is_a_new_registration(event):
 
 
 # Registering again after cancelling --------------------------------------------------
+
+
 def test_register_again_after_cancelling_starts_the_same_row_over_with_new_secrets(event):
     seat = workshop(event, capacity=5)
     first = register(event, [seat], email="again@example.org").registration
@@ -306,6 +312,8 @@ def test_change_sessions_refused_once_registration_has_closed(event):
 
 
 # The place is settled under the event's lock, last -----------------------------------
+
+
 def test_register_with_a_stale_event_that_filled_meanwhile_is_waitlisted_and_gives_back_its_seat(event):
     """The view read the event before the last place went: the registration is
     settled on the event's latest row, joins the waiting list, and the seat it
