@@ -89,3 +89,9 @@ def desk_client(client, desk_user):
 @pytest.fixture
 def on_7_september(time_machine):
     time_machine.move_to(seoul(2010, 9, 7, 10, 0), tick=False)
+
+
+@pytest.fixture
+def during_the_workshop(time_machine):
+    """8 September 2010, 10:00: the workshop in room 1 is on."""
+    time_machine.move_to(seoul(2010, 9, 8, 10, 0), tick=False)

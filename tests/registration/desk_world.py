@@ -3,6 +3,7 @@ citizens' day on the 7th, a delegates-only day on the 6th, a workshop room whose
 door checks seats on the 8th, an entrance per day, and desk staff (the fixtures
 `world`, `desk_user`, `desk_client` and `on_7_september` are in conftest.py)."""
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -92,3 +93,25 @@ def staff_user(username: str, group: str | None = None):
 def desk_url(name: str, lang: str = "en", **kwargs) -> str:
     with translation.override(lang):
         return reverse(f"desk:{name}", kwargs=kwargs or None)
+
+
+# The desk's JSON API -------------------------------------------------------------------
+
+
+def post(client, name, payload, lang="en", **extra):
+    return client.post(desk_url(name, lang), json.dumps(payload), content_type="application/json", **extra)
+
+
+def scan(client, checkpoint, ticket, **extra):
+    return post(client, "api_checkin", {"checkpoint": checkpoint.slug, "ticket": ticket}, **extra)
+
+
+def search(client, q, checkpoint="entrance-7"):
+    params = {"q": q}
+    if checkpoint:
+        params["checkpoint"] = checkpoint
+    return client.get(desk_url("api_search"), params)
+
+
+def names(response):
+    return [match["name"] for match in response.json()["results"]]
