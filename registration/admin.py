@@ -15,8 +15,9 @@ importing registration.programme_admin makes a larger capacity in the programme'
 admin fill the places it frees.
 """
 
+from django import forms
 from django.contrib import admin, messages
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -24,17 +25,19 @@ from django.utils.translation import ngettext
 
 from events.models import Session
 from registration import (
+    mailings,
+    organiser,
     outbox,
     programme_admin,  # noqa: F401 (registers the programme's Event and Session admins)
     services,
 )
 from registration.dashboard.admin import ExportPermissionMixin, export_selected_csv, export_selected_xlsx
 from registration.desk.admin import AttentionFilter, CheckInInline, print_badges_a4, print_badges_a6
+from registration.errors import RegistrationError
 from registration.forms import EmailAddressField
 from registration.models import (
     Booking,
     Consent,
-    MailKind,
     MailStatus,
     OutgoingMail,
     Registration,
@@ -42,13 +45,6 @@ from registration.models import (
 )
 from registration.search import fold
 from wegov.inputs import parse_id
-
-# What a resent "welcome" mail is, by the registration's status.
-WELCOME_MAIL = {
-    Status.CONFIRMED: MailKind.CONFIRMATION,
-    Status.PENDING: MailKind.PENDING,
-    Status.WAITLISTED: MailKind.WAITLISTED,
-}
 
 
 def local_time(moment, tz) -> str:
@@ -116,8 +112,22 @@ class BookedSessionFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=booked.values("registration_id"))
 
 
+class RegistrationForm(forms.ModelForm):
+    """The change form: new needs need the person's own consent (registration.organiser)."""
+
+    def clean_needs(self):
+        needs = self.cleaned_data.get("needs", "")
+        if self.instance.pk and "needs" in self.changed_data:
+            try:
+                organiser.check_needs(registration=self.instance, needs=needs)
+            except RegistrationError as err:
+                raise forms.ValidationError(err.message, code=err.code) from err
+        return needs
+
+
 @admin.register(Registration)
 class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
+    form = RegistrationForm
     list_display = (
         "code",
         "name",
@@ -149,19 +159,7 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
         export_selected_csv,
     )
     # Editable: what a person could change on their own page, and the desk's note.
-    editable_fields = (
-        "name",
-        "email",
-        "organisation",
-        "job_title",
-        "country",
-        "city",
-        "phone",
-        "language",
-        "needs",
-        "needs_attention",
-        "attention_note",
-    )
+    editable_fields = organiser.EDITABLE_FIELDS
     readonly_fields = (
         "event",
         "code",
@@ -209,13 +207,12 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
         return results, may_have_duplicates
 
     def save_model(self, request, obj, form, change):
-        """Write only the fields the organiser changed: a full save would write
-        back a status read when the form was opened over a newer one."""
+        """Through the service: only the fields the organiser changed, with the
+        rule on needs (registration.organiser)."""
         if not change:
             return super().save_model(request, obj, form, change)
-        changed = [name for name in form.changed_data if name in self.editable_fields]
-        if changed:
-            obj.save(update_fields=[*changed, "updated_at"])
+        changes = {name: getattr(obj, name) for name in form.changed_data if name in self.editable_fields}
+        organiser.edit_registration(registration=obj, changes=changes)
 
     @admin.action(description=_("Approve selected registrations (press, delegates)"), permissions=["change"])
     def approve_selected(self, request, queryset):
@@ -235,7 +232,11 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
             if registration.status != Status.PENDING:
                 skipped += 1
                 continue
-            services.reject(registration=registration)
+            try:
+                services.reject(registration=registration)
+            except RegistrationError:  # approved meanwhile
+                skipped += 1
+                continue
             done += 1
         self._report(request, done, skipped, _("rejected"), _("not awaiting approval"))
 
@@ -252,15 +253,7 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Resend the confirmation e-mail"), permissions=["change"])
     def resend_confirmation(self, request, queryset):
-        done = skipped = 0
-        with transaction.atomic():
-            for registration in queryset.order_by("pk"):
-                kind = WELCOME_MAIL.get(registration.status)
-                if kind is None or not registration.email:
-                    skipped += 1
-                    continue
-                outbox.queue(kind=kind, registration=registration)
-                done += 1
+        done, skipped = mailings.resend_welcome(registrations=queryset.order_by("pk"))
         self._report(request, done, skipped, _("e-mailed again"), _("cancelled, rejected or without e-mail"))
 
     def _report(self, request, done: int, skipped: int, verb, reason) -> None:
@@ -369,11 +362,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retry now"), permissions=["change"])
     def retry_now(self, request, queryset):
-        # Never a sent mail, nor one a sender is handing over right now; an
-        # "unknown" one only after the organiser has checked it did not arrive.
-        unsent = queryset.filter(status__in=(MailStatus.QUEUED, MailStatus.FAILED, MailStatus.UNKNOWN))
-        # A fresh round of attempts; the last error stays until the next one.
-        count = unsent.update(status=MailStatus.QUEUED, next_attempt_at=timezone.now(), attempts=0)
+        count = outbox.retry(mails=queryset)
         self.message_user(
             request,
             ngettext(

@@ -23,7 +23,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from events.models import Audience, Event, Session
 from registration import consent, queries, services
 from registration.errors import RegistrationError
-from registration.models import BookingStatus, Category, Registration
+from registration.models import DETAILS_FIELDS, PERSON_FIELDS, BookingStatus, Category, Registration
 from wegov.inputs import parse_id
 
 LANGUAGE_NAMES = [("ko", "한국어"), ("en", "English")]
@@ -100,8 +100,11 @@ def _sorted_countries(language: str) -> tuple[tuple[str, str], ...]:
 # Sessions ------------------------------------------------------------------------
 
 
-def session_label(session: Session, event: Event, held: str | None = None) -> str:
-    """“U-City · 8 September 09:30–12:00 · Room 1 · 12 seats left”, times in the event's zone."""
+def session_label(session: Session, event: Event, held: str | None = None, *, full: str | None = None) -> str:
+    """“U-City · 8 September 09:30–12:00 · Room 1 · 12 seats left”, times in the event's zone:
+    the label of a session to choose, on the registration form and the desk's walk-in form.
+    `held`: the person's booking of it, if any; `full`: what a full session says (the
+    desk's staff see their own words)."""
     start, end = event.local(session.starts_at), event.local(session.ends_at)
     when = f"{date_format(start, 'MONTH_DAY_FORMAT')} {time_format(start, 'H:i')}–{time_format(end, 'H:i')}"
     parts = [session.title, when]
@@ -112,7 +115,7 @@ def session_label(session: Session, event: Event, held: str | None = None) -> st
     elif held == BookingStatus.WAITLISTED:
         parts.append(str(_("you are on the waiting list")))
     elif session.is_full:
-        parts.append(str(_("full — you will join the waiting list")))
+        parts.append(str(full or _("full — you will join the waiting list")))
     elif session.seats_left is not None:
         count = session.seats_left
         parts.append(ngettext("%(count)s seat left", "%(count)s seats left", count) % {"count": count})
@@ -198,7 +201,7 @@ class PersonForm(ErrorSummaryMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    details_fields = ("name", "organisation", "job_title", "country", "city", "phone", "language", "needs")
+    details_fields = DETAILS_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -257,7 +260,7 @@ class RegistrationForm(PersonForm):
     news_consent = forms.BooleanField(required=False)
     sensitive_consent = forms.BooleanField(required=False)
 
-    field_order = ["name", "email", "organisation", "job_title", "country", "city", "phone", "language", "needs"]
+    field_order = [name for name in PERSON_FIELDS if name != "category"]
 
     def __init__(self, *args, event: Event, sessions: list[Session] | None = None, **kwargs):
         """`sessions`: the bookable sessions as already read, to show exactly
@@ -324,7 +327,7 @@ class RegistrationForm(PersonForm):
 
     def person(self) -> dict:
         """The details services.register takes."""
-        return {**self.details(), "email": self.cleaned_data["email"], "category": self.cleaned_data["category"]}
+        return {name: self.cleaned_data[name] for name in PERSON_FIELDS}
 
     def session_ids(self) -> list[int]:
         return [session.pk for session in self.cleaned_data.get("sessions") or []]

@@ -65,6 +65,11 @@ class Status(models.TextChoices):
 
 HOLDS_A_PLACE = (Status.CONFIRMED, Status.PENDING)
 
+# The details a person gives about themselves. DETAILS_FIELDS they may change
+# later on their own page; the e-mail address and the category are fixed there.
+DETAILS_FIELDS = ("name", "organisation", "job_title", "country", "city", "phone", "language", "needs")
+PERSON_FIELDS = ("name", "email", *DETAILS_FIELDS[1:], "category")
+
 
 class Registration(models.Model):
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("event"))
@@ -230,6 +235,15 @@ class MailKind(models.TextChoices):
     PROMOTED = "promoted", _("Seat freed from the waiting list")
     APPROVED = "approved", _("Registration approved")
     REJECTED = "rejected", _("Registration not approved")
+
+
+# The "welcome" mail of a registration, by its status: sent when it is made, and
+# again when an organiser resends it. The other statuses have none.
+WELCOME_MAIL = {
+    Status.CONFIRMED: MailKind.CONFIRMATION,
+    Status.PENDING: MailKind.PENDING,
+    Status.WAITLISTED: MailKind.WAITLISTED,
+}
 
 
 class OutgoingMail(models.Model):

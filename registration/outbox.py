@@ -50,6 +50,7 @@ from django import db
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from registration.models import MailKind, MailStatus, OutgoingMail, Registration, Status
@@ -102,6 +103,15 @@ def queue(*, kind: str, registration: Registration | None = None, to_email: str 
         # has just committed the registration; the worker retries the row.
         transaction.on_commit(lambda: _send_soon(mail.pk), robust=True)
     return mail
+
+
+def retry(*, mails: QuerySet) -> int:
+    """Queue `mails` again for a fresh round of attempts, due now (an organiser's
+    "Retry now"). Never a sent mail, nor one a sender is handing over right now;
+    an "unknown" one only because the organiser has checked it did not arrive.
+    The last error stays until the next attempt. Returns how many were queued."""
+    unsent = mails.filter(status__in=(MailStatus.QUEUED, MailStatus.FAILED, MailStatus.UNKNOWN))
+    return unsent.update(status=MailStatus.QUEUED, next_attempt_at=timezone.now(), attempts=0)
 
 
 _slots: dict[int, threading.BoundedSemaphore] = {}

@@ -45,7 +45,10 @@ from events.models import Audience, Event, Session
 from registration import outbox, queries
 from registration.errors import RegistrationError
 from registration.models import (
+    DETAILS_FIELDS,
     HOLDS_A_PLACE,
+    PERSON_FIELDS,
+    WELCOME_MAIL,
     Booking,
     BookingStatus,
     Category,
@@ -61,19 +64,6 @@ from registration.models import (
 PRIVACY_TEXT_VERSION = "2010-08-01"
 NEWS_TEXT_VERSION = "2010-08-01"
 SENSITIVE_TEXT_VERSION = "2010-08-01"
-
-PERSON_FIELDS = (
-    "name",
-    "email",
-    "organisation",
-    "job_title",
-    "country",
-    "city",
-    "phone",
-    "language",
-    "needs",
-    "category",
-)
 
 
 @dataclass
@@ -263,7 +253,7 @@ def update_details(
     """Change a registration's personal details (not its e-mail address or
     category). New accessibility or dietary needs need the sensitive-information
     consent, unless it was given before."""
-    allowed = {"name", "organisation", "job_title", "country", "city", "phone", "language", "needs"}
+    allowed = set(DETAILS_FIELDS)
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         already = has_sensitive_consent(registration)
@@ -322,7 +312,10 @@ def cancel(*, registration: Registration, now: datetime | None = None) -> Regist
 
 
 def reject(*, registration: Registration, now: datetime | None = None) -> Registration:
-    """An organiser does not approve a pending registration; frees its place."""
+    """An organiser does not approve a pending registration; frees its place.
+    Refuses any other registration still running (RegistrationError
+    "not_pending", decided under the registration's lock): a confirmed or
+    waiting one is cancelled, never rejected. An ended one is left as it is."""
     return _end(registration=registration, status=Status.REJECTED, mail=MailKind.REJECTED, now=now)
 
 
@@ -370,11 +363,7 @@ def _initial_status(event: Event, category: str) -> str:
 
 
 def _welcome_mail(status: str) -> str:
-    return {
-        Status.CONFIRMED: MailKind.CONFIRMATION,
-        Status.PENDING: MailKind.PENDING,
-        Status.WAITLISTED: MailKind.WAITLISTED,
-    }[status]
+    return WELCOME_MAIL[status]
 
 
 def _lock_sessions(session_ids, event: Event) -> list[Session]:
@@ -540,6 +529,8 @@ def _end(*, registration: Registration, status: str, mail: str, now: datetime | 
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status in (Status.CANCELLED, Status.REJECTED):
             return registration
+        if status == Status.REJECTED and registration.status != Status.PENDING:
+            raise RegistrationError(_("Only a registration awaiting approval can be rejected."), code="not_pending")
         held_place = registration.status in HOLDS_A_PLACE
         registration.status = status
         registration.cancelled_at = now

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import signing
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -26,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.models import Event
-from registration import antiabuse, formcache, outbox, queries, services, tickets
+from registration import antiabuse, formcache, mailings, queries, services, tickets
 from registration.errors import RegistrationError
 from registration.forms import DetailsForm, LostLinkForm, NewsForm, RegistrationForm, SessionsForm
-from registration.models import MailKind, Registration, Status
+from registration.models import Registration, Status
 
 logger = logging.getLogger(__name__)
 
@@ -250,7 +249,7 @@ def lost(request):
             return _refused(request, antiabuse.Check(antiabuse.Verdict.REFUSED, reason="honeypot"))
         if form.is_valid():
             email = form.cleaned_data["email"]
-            _send_manage_link(event=event, email=email)
+            mailings.send_manage_link(event=event, email=email)
             return remember_address(redirect("registration:lost_sent"), LOST_COOKIE, email)
     context = {"event": event, "form": form, "honeypot_field": antiabuse.HONEYPOT_FIELD}
     return render(request, "registration/lost.html", context)
@@ -260,17 +259,6 @@ def lost(request):
 def lost_sent(request):
     email = remembered_address(request, LOST_COOKIE)
     return mark_private(render(request, "registration/lost_sent.html", {"email": email}))
-
-
-def _send_manage_link(*, event: Event, email: str) -> None:
-    """Queue the private link of the event's registration with this address, if
-    there is one (at most a few an hour to one address). Tells nobody which."""
-    if not antiabuse.hit("lost_email", email.casefold()).allowed:
-        return
-    with transaction.atomic():
-        registration = queries.same_address(event, email).first()
-        if registration is not None:
-            outbox.queue(kind=MailKind.MANAGE_LINK, registration=registration, to_email=registration.email)
 
 
 # The private manage page ------------------------------------------------------------

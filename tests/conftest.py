@@ -31,6 +31,24 @@ def requires_postgres(db):
         pytest.skip("needs PostgreSQL: row locks do nothing on SQLite (make test with DATABASE_URL, as .ci/run does)")
 
 
+@pytest.fixture
+def no_mail_after_commit(settings):
+    """Mail stays queued in the outbox instead of being sent after the commit:
+    the test reads the rows (a test file asks for it in its `pytestmark`)."""
+    settings.OUTBOX_SEND_ON_COMMIT = False
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on 127.0.0.1 (tests/fakesmtp.py), steerable while it runs:
+    point Django's SMTP backend at it with `settings.MAILERS = smtp.settings_for()`."""
+    from tests.fakesmtp import FakeSMTPServer
+
+    server = FakeSMTPServer().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

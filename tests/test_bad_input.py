@@ -32,7 +32,7 @@ from django.utils import translation
 from registration import antiabuse, checkin, roles, services
 from registration.models import Booking, CheckIn, Consent, Registration
 from tests.factories import seoul
-from tests.registration.test_desk import build_world, register, staff_user
+from tests.registration.desk_world import build_world, register, staff_user
 
 NUL = "\x00"
 PAYLOADS = {

@@ -10,15 +10,17 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import BadRequest
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
+from django.urls import get_resolver
 from django.utils import translation
 from django.utils.translation import gettext
 
 from registration import checkin, roles
 from registration.models import CheckIn, OutgoingMail, Registration, Status
 from tests.factories import seoul
-from tests.registration.test_desk import build_world, register, staff_user
-from wegov import views
+from tests.registration.desk_world import build_world, register, staff_user
 from wegov.inputs import MAX_PK, is_storable, parse_id
+
+pytestmark = pytest.mark.usefixtures("no_mail_after_commit")
 
 BAD_REQUEST = {"ko": "잘못된 요청", "en": "Bad request"}
 FORM_IN_UTF16 = "application/x-www-form-urlencoded; charset=utf-16"
@@ -32,11 +34,6 @@ def in_language(lang: str, message: str) -> str:
 def arabic_indic(number: int) -> str:
     """The number in Arabic-Indic digits: int() reads "١٢" as 12."""
     return "".join(chr(0x660 + int(digit)) for digit in str(number))
-
-
-@pytest.fixture(autouse=True)
-def _no_mail_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
 
 
 @pytest.fixture
@@ -193,7 +190,7 @@ def test_the_400_page_never_reads_the_form_again(rf):
     with pytest.raises(BadRequest):
         request.POST  # noqa: B018 (what Django's handler met)
 
-    response = views.bad_request(request, BadRequest())
+    response = get_resolver().resolve_error_handler(400)(request, BadRequest())  # the site's handler400
 
     assert response.status_code == 400
     assert "<h1>잘못된 요청</h1>" in response.content.decode()

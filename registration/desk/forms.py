@@ -11,15 +11,14 @@ ignored when posted.
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format, time_format
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from events.models import Audience, Event, Session
+from events.models import Event, Session
 from registration import consent, queries, services
 from registration.errors import RegistrationError
-from registration.forms import EmailAddressField, ErrorSummaryMixin, TextField, country_choices
+from registration.forms import EmailAddressField, ErrorSummaryMixin, TextField, country_choices, session_label
 from registration.models import Category, Checkpoint
 from wegov.inputs import is_storable, parse_id
 
@@ -45,21 +44,7 @@ class WorkshopField(SafeChoiceMixin, forms.ModelChoiceField):
 
     def label_from_instance(self, session: Session) -> str:
         """“U-City · 8 September 09:30–12:00 · Regency Room · 12 seats left”, in the event's time zone."""
-        start, end = self.event.local(session.starts_at), self.event.local(session.ends_at)
-        parts = [
-            session.title,
-            f"{date_format(start, 'MONTH_DAY_FORMAT')} {time_format(start, 'H:i')}–{time_format(end, 'H:i')}",
-        ]
-        if session.room_id:
-            parts.append(session.room.name)
-        if session.is_full:
-            parts.append(str(_("FULL: waiting list only")))
-        elif session.seats_left is not None:
-            count = session.seats_left
-            parts.append(ngettext("%(count)s seat left", "%(count)s seats left", count) % {"count": count})
-        if session.audience == Audience.DELEGATES:
-            parts.append(str(_("city delegates only")))
-        return " · ".join(parts)
+        return session_label(session, self.event, full=_("FULL: waiting list only"))
 
 
 class CheckpointField(SafeChoiceMixin, forms.ModelChoiceField):

@@ -27,14 +27,13 @@ from django.utils.translation import gettext_lazy
 from registration import checkin as checkins
 from registration.checkin import Result
 from registration.clock import desk_now, desk_today
-from registration.desk import hangul, queries
+from registration.desk import answers, hangul, queries
 from registration.desk.auth import desk_api, desk_required
-from registration.models import CheckpointKind, Registration, Status
+from registration.models import CheckpointKind
 from registration.search import fold
 from wegov.inputs import is_storable, parse_id
 
 MAX_BODY = 4096
-ENDED = (Status.CANCELLED, Status.REJECTED)
 CLEAR_AFTER_MS = {Result.OK: 6000, Result.ALREADY: 6000, Result.REFUSED: 12000}
 
 # Short headlines for the result panel, one per refusal reason (the sentence is in REASONS).
@@ -141,7 +140,7 @@ def desk(request, slug):
     return render(
         request,
         "desk/desk.html",
-        {"checkpoint": checkpoint, "counters": _counters_json(counters, checkpoint.event), "config": config},
+        {"checkpoint": checkpoint, "counters": answers.counters_json(counters, checkpoint.event), "config": config},
     )
 
 
@@ -195,7 +194,7 @@ def api_search(request):
         {
             "query": text,
             "too_short": len(fold(text)) < queries.SEARCH_MIN_LENGTH,
-            "results": [_match_json(registration) for registration in matches],
+            "results": [answers.match_json(registration) for registration in matches],
         }
     )
 
@@ -217,8 +216,8 @@ def api_undo(request):
         {
             "undone": True,
             "message": _("Check-in of %(name)s undone.") % {"name": checkin.registration.name},
-            "checkin": _checkin_json(checkin, event),
-            "counters": _counters_json(queries.counted(checkin.checkpoint, now), event),
+            "checkin": answers.checkin_json(checkin, event),
+            "counters": answers.counters_json(queries.counted(checkin.checkpoint, now), event),
         }
     )
 
@@ -228,7 +227,7 @@ def api_undo(request):
 def api_counters(request):
     checkpoint = _checkpoint(request.GET.get("checkpoint"))
     return JsonResponse(
-        {"counters": _counters_json(queries.counted(checkpoint, desk_now(checkpoint.event)), checkpoint.event)}
+        {"counters": answers.counters_json(queries.counted(checkpoint, desk_now(checkpoint.event)), checkpoint.event)}
     )
 
 
@@ -306,12 +305,12 @@ def _outcome_json(outcome, checkpoint, now) -> dict:
         "title": title,
         "message": message,
         "advice": str(ADVICE.get(outcome.reason, "")),
-        "attendee": _attendee_json(registration, event, session, admitted=outcome.result != Result.REFUSED)
+        "attendee": answers.attendee_json(registration, event, session, admitted=outcome.result != Result.REFUSED)
         if registration
         else None,
-        "checkin": _checkin_json(outcome.checkin, event) if outcome.checkin else None,
-        "session": _session_json(session, event) if session else None,
-        "counters": _counters_json(_figures(outcome, checkpoint, now, session), event),
+        "checkin": answers.checkin_json(outcome.checkin, event) if outcome.checkin else None,
+        "session": answers.session_json(session, event) if session else None,
+        "counters": answers.counters_json(_figures(outcome, checkpoint, now, session), event),
     }
 
 
@@ -321,107 +320,6 @@ def _figures(outcome, checkpoint, now, session) -> queries.Counters:
     counted them in the last few seconds (the scan changed nothing)."""
     count = queries.counted if outcome.result == Result.OK else queries.recent_counters
     return count(checkpoint, now, **({"session": session} if session else {}))
-
-
-def _attention(registration: Registration, *, admitted: bool) -> checkins.Attention:
-    """What the desk may show of the attention note. Accessibility and dietary needs
-    are for admitted people only; a cancelled or refused registration shows none of it."""
-    if registration.status in ENDED:
-        return checkins.Attention(flagged=False, note="")
-    if not admitted:
-        note = registration.attention_note.strip() if registration.needs_attention else ""
-        return checkins.Attention(flagged=registration.needs_attention, note=note)
-    return checkins.attention_of(registration)
-
-
-def _attendee_json(registration: Registration, event, current_session, *, admitted: bool = True) -> dict:
-    sessions = queries.booked_sessions(registration)
-    current_pk = current_session.pk if current_session else None
-    attention = _attention(registration, admitted=admitted)
-    return {
-        "name": registration.name,
-        "organisation": registration.organisation,
-        "category": registration.category,
-        "category_label": str(registration.get_category_display()),
-        "status": registration.status,
-        "status_label": str(registration.get_status_display()),
-        "code": registration.code,
-        "attention": attention.flagged,
-        "attention_note": attention.note,
-        "sessions": [dict(_session_json(s, event), current=s.pk == current_pk) for s in sessions],
-    }
-
-
-def _match_json(registration: Registration) -> dict:
-    return {
-        "code": registration.code,
-        "name": registration.name,
-        "organisation": registration.organisation,
-        "city": registration.city,
-        "email_hint": email_hint(registration.email),
-        "category": registration.category,
-        "category_label": str(registration.get_category_display()),
-        "status": registration.status,
-        "status_label": str(registration.get_status_display()),
-        "holds_a_place": registration.holds_a_place,
-        # The mark only (the note once checked in); none for a cancelled or refused registration.
-        "attention": _attention(registration, admitted=True).flagged,
-        "checked_in_here": getattr(registration, "checked_in_here", None),
-    }
-
-
-def email_hint(email: str) -> str:
-    """The end of an address, enough to tell two people of the same name apart at
-    the desk without showing the whole address: "…ana@example.org"."""
-    local, _at, domain = (email or "").rpartition("@")
-    if not domain or not local:
-        return ""
-    return f"…{local[-3:]}@{domain}" if len(local) > 3 else f"{local}@{domain}"
-
-
-def _session_json(session, event) -> dict:
-    starts, ends = event.local(session.starts_at), event.local(session.ends_at)
-    return {
-        "title": session.title,
-        "starts_at": starts.isoformat(),
-        "ends_at": ends.isoformat(),
-        "when": "{} {}–{}".format(
-            formats.date_format(starts, "MONTH_DAY_FORMAT"),
-            formats.time_format(starts, "H:i"),
-            formats.time_format(ends, "H:i"),
-        ),
-        "room": session.room.name if session.room_id else "",
-    }
-
-
-def _checkin_json(checkin, event) -> dict:
-    at = event.local(checkin.checked_in_at)
-    return {
-        "id": checkin.pk,
-        "at": at.isoformat(),
-        "time": formats.time_format(at, "H:i"),
-        "checkpoint": checkin.checkpoint.name,
-        "undone": checkin.undone_at is not None,
-    }
-
-
-def _counters_json(counters: queries.Counters, event) -> dict:
-    return {
-        "day": counters.day.isoformat(),
-        "registered": counters.registered,
-        "entered_today": counters.entered_today,
-        "here_today": counters.here_today,
-        "session": (
-            dict(
-                _session_json(counters.session, event),
-                booked=counters.booked,
-                capacity=counters.session.capacity if counters.session.booking_required else None,
-                inside=counters.inside,
-            )
-            if counters.session
-            else None
-        ),
-    }
 
 
 def _desk_strings() -> dict:

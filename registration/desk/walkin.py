@@ -9,9 +9,9 @@ check them in at once at the desk's checkpoint, and go straight to the badge.
    new" button that carries a signed marker of the name, e-mail and phone it
    was shown for. A citizen who registered online and lost the QR is found
    rather than registered twice.
-3. Registering (services.register, walk_in=True, with a submission token from
-   the form: a double click registers once) and checking in (checkin.check_in)
-   happen at once; then a redirect to
+3. Registering and checking in happen at once (registration.walkins, with a
+   submission token from the form: a double click registers once); then a
+   redirect to
 4. GET  walk-in/?badge=<code>&checkpoint=<slug>  the result, the badge (PDF) and
    "Next walk-in".
 Thin: the form checks what was typed, the services enforce the rules, the
@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from events.models import Event
-from registration import services
+from registration import walkins
 from registration.checkin import REASONS, Result, check_in, live_checkin
 from registration.clock import desk_today
 from registration.desk import queries
@@ -75,7 +75,10 @@ def _submit(request, event: Event, checkpoints: list[Checkpoint]) -> HttpRespons
     earlier = Registration.objects.filter(submission_token=token).first()
     if earlier is not None and form.cleaned_data.get("checkpoint"):
         # The same form sent twice (a double click, a retry): it registered once.
-        return _check_in_and_show(request, earlier, form.cleaned_data["checkpoint"], created=True)
+        walk_in = walkins.admit_walk_in(
+            registration=earlier, checkpoint=form.cleaned_data["checkpoint"], user=request.user, device=_device(request)
+        )
+        return _show(request, walk_in.checkin, form.cleaned_data["checkpoint"], created=True)
     if not is_valid:
         return _page(request, event, form, token=signed_token)
 
@@ -84,28 +87,28 @@ def _submit(request, event: Event, checkpoints: list[Checkpoint]) -> HttpRespons
     candidates = queries.likely_registrations(**identity)
     if any(c.same_email and c.registration.status != Status.CANCELLED for c in candidates):
         # One registration per address; only a cancelled one may register again (services.register).
-        form.add_error("email", _email_taken_message())
+        form.add_error("email", walkins.EMAIL_TAKEN)
         return _page(request, event, form, token=signed_token, candidates=candidates)
     key = queries.identity_key(**identity)
     if candidates and not _confirmed(request.POST.get("confirm_new"), key):
         return _page(request, event, form, token=signed_token, candidates=candidates, marker=_marker(key))
 
     try:
-        outcome = services.register(
+        walk_in = walkins.register_walk_in(
             event=event,
             person=form.person(),
             session_ids=form.session_ids(),
             submission_token=token,
-            walk_in=True,
+            checkpoint=form.checkpoint,
+            user=request.user,
+            device=_device(request),
         )
     except RegistrationError as err:
         form.add_registration_error(err)
-        return _page(request, event, form, token=signed_token)
-    if not outcome.created and outcome.registration.submission_token != token:
-        # Someone registered this address a moment ago (the check above missed it).
-        form.add_error("email", _email_taken_message())
-        return _page(request, event, form, token=signed_token, candidates=queries.likely_registrations(**identity))
-    return _check_in_and_show(request, outcome.registration, form.checkpoint, created=True)
+        candidates = queries.likely_registrations(**identity) if err.code == "email_taken" else ()
+        # Someone registered this address a moment ago (the check above missed it): list them.
+        return _page(request, event, form, token=signed_token, candidates=candidates)
+    return _show(request, walk_in.checkin, form.checkpoint, created=True)
 
 
 def _check_in_instead(request, event: Event, checkpoints: list[Checkpoint]) -> HttpResponse:
@@ -122,18 +125,16 @@ def _check_in_instead(request, event: Event, checkpoints: list[Checkpoint]) -> H
 
 
 def _check_in_and_show(request, registration: Registration, checkpoint: Checkpoint, *, created: bool):
-    outcome = check_in(
-        checkpoint=checkpoint,
-        registration=registration,
-        user=request.user,
-        device=_device(request),
-    )
-    result = outcome.result
-    if created and result == Result.ALREADY:
-        result = Result.OK  # the walk-in's own check-in, from the first of two identical submissions
+    outcome = check_in(checkpoint=checkpoint, registration=registration, user=request.user, device=_device(request))
+    return _show(request, outcome, checkpoint, created=created)
+
+
+def _show(request, outcome, checkpoint: Checkpoint, *, created: bool):
+    """Keep the check-in's result for the badge page, and go there."""
+    registration = outcome.registration
     request.session[RESULT_SESSION_KEY] = {
         "code": registration.code,
-        "result": result,
+        "result": outcome.result,
         "reason": outcome.reason,
         "created": created,
     }
@@ -249,13 +250,6 @@ def _device(request) -> str:
     device = request.POST.get("device") or ""
     device = "".join(ch for ch in device if ch.isprintable()).strip()[:80]
     return device or DEVICE
-
-
-def _email_taken_message() -> str:
-    return _(
-        "This e-mail address is already registered (see the list above): check that person in instead, or "
-        "leave the e-mail address empty to register someone else."
-    )
 
 
 def _private(response: HttpResponse) -> HttpResponse:

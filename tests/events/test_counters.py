@@ -8,12 +8,7 @@ from registration import services
 from registration.models import BookingStatus, Status
 from tests.factories import EventFactory, SessionFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_mail(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
 
 def person(n: int) -> dict:

@@ -25,7 +25,7 @@ from django.utils.csp import LazyNonce
 from events import pagecache
 from events.models import Session
 from registration import services as registration_services
-from tests.events.test_admin import admin_url, session_form
+from tests.events.admin_helpers import admin_url, session_form
 from tests.factories import (
     EventFactory,
     ExhibitorFactory,

@@ -6,7 +6,9 @@ import pytest
 from django.core.cache import cache
 
 from events.models import Audience
+from registration import roles
 from tests.factories import EventFactory, RoomFactory, WorkshopFactory, seoul
+from tests.registration.desk_world import build_world, staff_user
 
 NOW = seoul(2010, 8, 20, 10, 0)
 
@@ -63,3 +65,33 @@ def delegates_session(open_event):
         ends_at=seoul(2010, 9, 7, 15, 0),
         capacity=50,
     )
+
+
+# The desk's world (tests/registration/desk_world.py) --------------------------------
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def desk_user(db):
+    return staff_user("desk-staff", roles.DESK_STAFF)
+
+
+@pytest.fixture
+def desk_client(client, desk_user):
+    client.force_login(desk_user)
+    return client
+
+
+@pytest.fixture
+def on_7_september(time_machine):
+    time_machine.move_to(seoul(2010, 9, 7, 10, 0), tick=False)
+
+
+@pytest.fixture
+def during_the_workshop(time_machine):
+    """8 September 2010, 10:00: the workshop in room 1 is on."""
+    time_machine.move_to(seoul(2010, 9, 8, 10, 0), tick=False)

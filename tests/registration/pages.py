@@ -79,3 +79,14 @@ def in_language(lang: str, message: str, **params) -> str:
 def register_directly(event, sessions=(), **person) -> Registration:
     outcome = services.register(event=event, person=PersonFactory(**person), session_ids=[s.pk for s in sessions])
     return outcome.registration
+
+
+def manage_url(registration, name="manage", lang="en"):
+    return url(name, lang, secret=registration.manage_secret)
+
+
+def assert_private(response):
+    # Not no-referrer: browsers then send "Origin: null" with the page's own forms and CSRF refuses them.
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Robots-Tag"] == "noindex, nofollow"

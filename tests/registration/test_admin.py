@@ -21,16 +21,11 @@ from registration.models import (
 )
 from tests.factories import EventFactory, PersonFactory, SessionFactory, WorkshopFactory, seoul
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
 REGISTRATIONS = "admin:registration_registration_changelist"
 BOOKINGS = "admin:registration_booking_changelist"
 OUTBOX = "admin:registration_outgoingmail_changelist"
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
 
 
 @pytest.fixture(autouse=True)
@@ -287,6 +282,57 @@ def test_saving_the_form_changes_the_details_but_never_the_status(admin_client, 
     assert registration.country.code == "BR"
     assert registration.status == Status.CANCELLED
     assert registration.category == "citizen"
+
+
+def change_form_data(admin_client, url) -> dict:
+    """What the change form posts back when nothing is touched."""
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
+    data = {name: value if value is not None else "" for name, value in form.initial.items() if name in form.fields}
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({f"{management.prefix}-{key}": value for key, value in management.initial.items()})
+    return data
+
+
+def test_needs_are_refused_in_the_admin_without_the_persons_consent(admin_client, event):
+    registration = register(event, name="Ana Lima", needs="")
+    url = reverse("admin:registration_registration_change", args=[registration.pk])
+    data = change_form_data(admin_client, url)
+    data.update({"needs": "Wheelchair access", "name": "Ana Lima Silva"})
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["needs"]
+    assert "has not agreed to the processing of accessibility or dietary needs" in errors["needs"][0]
+    registration.refresh_from_db()
+    assert (registration.needs, registration.name) == ("", "Ana Lima")
+
+
+@pytest.mark.parametrize(
+    ("consented", "before", "after"),
+    [
+        (True, "Wheelchair access", "Wheelchair access; a vegetarian meal"),  # changed, with consent
+        (False, "Vegetarian", ""),  # stored before the rule, cleared without consent
+    ],
+)
+def test_needs_the_rule_allows_are_saved_in_the_admin(admin_client, event, consented, before, after):
+    details = PersonFactory(needs=before if consented else "")
+    registration = services.register(
+        event=event, person=details, session_ids=[], sensitive_consent=consented
+    ).registration
+    Registration.objects.filter(pk=registration.pk).update(needs=before)
+    url = reverse("admin:registration_registration_change", args=[registration.pk])
+    data = change_form_data(admin_client, url)
+    data["needs"] = after
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.needs == after
 
 
 # Actions ----------------------------------------------------------------------------

@@ -11,18 +11,17 @@ import psycopg2
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session as StoredSession
-from django.db import OperationalError, close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection, transaction
 
-from registration import services, views
 from tests.registration.pages import open_form, submit, text, url, valid_data
 
+pytestmark = pytest.mark.usefixtures("no_mail_after_commit")
+
 SENT_TEXT = "We have sent your ticket and the private link to your registration to minjun@example.org"
+# The cookies that carry the typed address to the next page (registration/views.py).
+SENT_COOKIE = "wegov_sent_to"
+LOST_COOKIE = "wegov_lost_for"
 GENERAL_TEXT = "We have sent your ticket and the private link to your registration to the address you gave."
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
 
 
 @pytest.mark.parametrize(("lang", "secure"), [("en", False), ("ko", True)])
@@ -33,7 +32,7 @@ def test_the_address_travels_in_a_signed_cookie_limited_to_the_registration_page
 
     response = submit(client, clock, valid_data(), lang=lang)
 
-    cookie = response.cookies[views.SENT_COOKIE]
+    cookie = response.cookies[SENT_COOKIE]
     assert cookie["path"] == f"/{lang}/register/"
     assert cookie["max-age"] == 15 * 60
     assert (cookie["httponly"], cookie["samesite"], cookie["secure"]) == (True, "Lax", secure or "")
@@ -46,15 +45,15 @@ def test_the_address_travels_in_a_signed_cookie_limited_to_the_registration_page
 def test_an_address_with_hangul_travels_too(client, clock, open_event):
     response = submit(client, clock, valid_data(email="minjun@예시.kr"))
 
-    assert response.cookies[views.SENT_COOKIE].value.isascii()
+    assert response.cookies[SENT_COOKIE].value.isascii()
     assert "minjun@예시.kr" in text(client.get(response["Location"]))
 
 
 def test_a_tampered_address_cookie_is_ignored(client, clock, open_event):
     submit(client, clock, valid_data())
-    signed = client.cookies[views.SENT_COOKIE].value
+    signed = client.cookies[SENT_COOKIE].value
     forged = base64.urlsafe_b64encode(json.dumps("victim@example.org").encode()).decode().rstrip("=")
-    client.cookies[views.SENT_COOKIE] = forged + signed[signed.index(":") :]
+    client.cookies[SENT_COOKIE] = forged + signed[signed.index(":") :]
 
     page = client.get(url("sent"))
 
@@ -74,9 +73,9 @@ def test_the_address_is_forgotten_after_15_minutes(client, clock, open_event):
 def test_lost_link_address_travels_in_its_own_cookie_without_a_session(client, open_event):
     response = client.post(url("lost"), {"email": "nobody@example.org"})
 
-    assert response.cookies[views.LOST_COOKIE]["path"] == "/en/register/"
+    assert response.cookies[LOST_COOKIE]["path"] == "/en/register/"
     assert "nobody@example.org" in text(client.get(response["Location"]))
-    assert views.SENT_COOKIE not in response.cookies
+    assert SENT_COOKIE not in response.cookies
     assert not StoredSession.objects.exists()
 
 
@@ -96,10 +95,8 @@ def test_registration_shows_its_page_when_the_connection_dies_right_after_the_co
 ):
     """The database server ends the web process's connection just after the
     registration committed (a restart, a fail-over, a network cut)."""
-    register = services.register
 
-    def register_then_lose_the_connection(**kwargs):
-        outcome = register(**kwargs)
+    def terminate_this_connection():
         params = connection.settings_dict
         killer = psycopg2.connect(
             dbname=params["NAME"], user=params["USER"], password=params["PASSWORD"], host=params["HOST"]
@@ -108,10 +105,15 @@ def test_registration_shows_its_page_when_the_connection_dies_right_after_the_co
         with killer.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
         killer.close()
-        return outcome
+
+    def after_the_registrations_commit(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith('INSERT INTO "registration_registration"'):
+            transaction.on_commit(terminate_this_connection)
+        return result
 
     stamp = open_form(client)
-    with mock.patch.object(services, "register", side_effect=register_then_lose_the_connection):
+    with connection.execute_wrapper(after_the_registrations_commit):
         clock.shift(5)
         response = client.post(url("start"), {**valid_data(), "form_stamp": stamp})
     assert not connection.is_usable()

@@ -26,14 +26,9 @@ from tests.factories import EventFactory, PersonFactory
 NANUM = Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
 needs_nanum = pytest.mark.skipif(not NANUM.is_file(), reason="needs Debian fonts-nanum (make fonts)")
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
 CHANGELIST = "admin:registration_registration_changelist"
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ from django.utils import translation
 from registration import roles, services
 from registration.models import BookingStatus, CheckIn, OutgoingMail, Registration, Status
 from tests.factories import seoul
+from tests.registration.desk_world import build_world, desk_url, register, staff_user
 from tests.registration.pages import in_language, open_form, submit, text, url, valid_data
-from tests.registration.test_desk import build_world, desk_url, register, staff_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,16 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from registration import roles
 from registration.models import Checkpoint, CheckpointKind
 from tests.factories import EventFactory, RoomFactory, SessionFactory, seoul
-from tests.registration.test_desk import staff_user
-
-
-@pytest.fixture
-def desk_client(client, db):
-    client.force_login(staff_user("desk-staff", roles.DESK_STAFF))
-    return client
 
 
 def checkpoints_page_url() -> str:

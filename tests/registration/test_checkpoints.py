@@ -25,12 +25,7 @@ from registration.models import CheckIn, Checkpoint, CheckpointKind
 from registration.roles import DESK_STAFF, ORGANISERS, ensure_groups
 from tests.factories import EventFactory, PersonFactory, RoomFactory, seoul
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
 
 @pytest.fixture

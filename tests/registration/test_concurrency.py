@@ -4,9 +4,7 @@ with its own PostgreSQL connection, against committed data (transaction=True).
 Row locks do nothing on SQLite, so these run on PostgreSQL only.
 """
 
-import sys
 import threading
-import types
 from collections import Counter
 
 import pytest
@@ -18,14 +16,9 @@ from registration.models import Booking, BookingStatus, MailKind, MailStatus, Ou
 from tests.factories import EventFactory, PersonFactory, WorkshopFactory
 from tests.registration.invariants import assert_counters_consistent
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_mail_after_commit")]
 
 TIMEOUT = 30  # seconds; a deadlock or a lost thread fails the test instead of hanging it
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
 
 
 def run_at_once(calls):
@@ -142,7 +135,7 @@ def test_cancellations_changes_and_registrations_at_once_keep_counters(requires_
 
     calls = [lambda r=r: services.cancel(registration=r) for r in people[0:12:2]]  # b's seats and waiters
     calls += [lambda r=r: services.change_sessions(registration=r, session_ids=[b.pk]) for r in people[1:12:4]]  # a→b
-    calls += [lambda r=r: services.reject(registration=r) for r in people[13:16:2]]  # waitlisted for the event
+    calls += [lambda r=r: services.cancel(registration=r) for r in people[13:16:2]]  # waitlisted for the event
     calls += [registering(event, [a]) for _ in range(5)] + [registering(event, [b]) for _ in range(5)]
     _, errors = run_at_once(calls)
 
@@ -169,13 +162,10 @@ def test_waiting_list_promotion_under_concurrent_cancellations(requires_postgres
     assert_counters_consistent(event)
 
 
-def test_mail_goes_out_while_a_registration_holds_the_event_lock(requires_postgres, monkeypatch):
+def test_mail_goes_out_while_a_registration_holds_the_event_lock(requires_postgres, mailoutbox):
     """The sender locks only its outbox row: neither refused by PostgreSQL (a
     FOR UPDATE on the nullable registration join) nor skipping mail whose
     event row a registration has locked."""
-    sent = []
-    message = types.SimpleNamespace(send=lambda fail_silently: sent.append(True))
-    monkeypatch.setitem(sys.modules, "registration.mail", types.SimpleNamespace(build_message=lambda mail: message))
     event = EventFactory()
     registration = registering(event)().registration
     mail = OutgoingMail.objects.get(registration=registration)
@@ -200,20 +190,18 @@ def test_mail_goes_out_while_a_registration_holds_the_event_lock(requires_postgr
         holder.join(TIMEOUT)
 
     mail.refresh_from_db()
-    assert (delivered, mail.status, mail.attempts, sent) == (True, MailStatus.SENT, 1, [True])
+    assert (delivered, mail.status, mail.attempts) == (True, MailStatus.SENT, 1)
+    assert [m.to for m in mailoutbox] == [[registration.email]]
 
 
-def test_outbox_worker_claims_due_mail_on_postgres(requires_postgres, monkeypatch):
-    sent = []
-    message = types.SimpleNamespace(send=lambda fail_silently: sent.append(True))
-    monkeypatch.setitem(sys.modules, "registration.mail", types.SimpleNamespace(build_message=lambda mail: message))
+def test_outbox_worker_claims_due_mail_on_postgres(requires_postgres, mailoutbox):
     event = EventFactory()
     for _ in range(3):
         registering(event)()
 
     assert outbox.deliver_due() == (3, 0)
     assert set(OutgoingMail.objects.values_list("status", flat=True)) == {MailStatus.SENT}
-    assert len(sent) == 3
+    assert len(mailoutbox) == 3
 
 
 # The lock design (registration.services): sessions, registration, the event's row last --
@@ -272,6 +260,63 @@ def test_a_registration_waiting_for_a_workshop_blocks_no_other_registration(requ
     assert_counters_consistent(event)
 
 
+def waiting_for_a_row_lock() -> bool:
+    """Whether another connection to the test database waits for a row lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def test_register_again_after_cancelling_when_restarted_meanwhile_gets_existing_mail(requires_postgres):
+    """The cancelled row read before the lock was registered again meanwhile:
+    the second form gets the existing registration's link, not a second restart."""
+    event = EventFactory()
+    person = PersonFactory()
+    first = services.register(event=event, person=person, session_ids=[]).registration
+    services.cancel(registration=first)
+    restarted, release = threading.Event(), threading.Event()
+    second = []
+
+    def restart_and_hold():
+        try:
+            with transaction.atomic():  # the row stays locked until `release`
+                services.register(event=event, person=person, session_ids=[])
+                restarted.set()
+                release.wait(TIMEOUT)
+        finally:
+            connection.close()
+
+    def register_again():
+        try:
+            second.append(services.register(event=event, person=person, session_ids=[]))
+        finally:
+            connection.close()
+
+    holder, waiter = threading.Thread(target=restart_and_hold), threading.Thread(target=register_again)
+    holder.start()
+    try:
+        assert restarted.wait(TIMEOUT)
+        waiter.start()  # reads the committed, cancelled row, then waits for its lock
+        for _ in range(int(TIMEOUT / 0.05)):
+            if waiting_for_a_row_lock():
+                break
+            threading.Event().wait(0.05)
+        assert waiter.is_alive()
+    finally:
+        release.set()
+        holder.join(TIMEOUT)
+        waiter.join(TIMEOUT)
+
+    outcome = second[0]
+    assert (outcome.created, outcome.registration.pk) == (False, first.pk)
+    kinds = list(OutgoingMail.objects.filter(registration=first).order_by("pk").values_list("kind", flat=True))
+    assert kinds[-1] == MailKind.EXISTING
+    assert Registration.objects.get(pk=first.pk).status == Status.CONFIRMED
+    assert_counters_consistent(event)
+
+
 def test_rush_for_one_workshop_gives_its_seats_to_exactly_as_many_people(requires_postgres):
     """The bench's rush in small: many people at the same instant for a workshop
     with few seats, in an event with a capacity and free places."""
@@ -312,17 +357,17 @@ def test_every_writer_at_once_neither_deadlocks_nor_miscounts(requires_postgres)
     a = WorkshopFactory(event=event, capacity=3)
     b = WorkshopFactory(event=event, capacity=3)  # parallel to a
     people = [registering(event, [a if i % 2 else b])().registration for i in range(12)]
-    press = [registering(event, category="press")().registration for _ in range(2)]  # pending: 14 places taken
+    back = PersonFactory(category="press")
+    gone = services.register(event=event, person=back, session_ids=[]).registration  # pending
+    press = [registering(event, category="press")().registration for _ in range(2)]  # the second waits
     waiting = [registering(event, [a])().registration for _ in range(4)]  # waitlisted for the event
-    back = PersonFactory()
-    gone = services.register(event=event, person=back, session_ids=[]).registration
-    services.reject(registration=gone)  # its place went to the first person waiting
+    services.reject(registration=gone)  # its place went to the first person waiting: 14 places taken
     assert_counters_consistent(event)
 
     calls = [lambda r=r: services.cancel(registration=r) for r in people[0:8:2]]
     calls += [lambda r=r: services.change_sessions(registration=r, session_ids=[b.pk]) for r in people[1:8:2]]
-    calls += [lambda r=r: services.approve(registration=r) for r in press]
-    calls += [lambda r=r: services.reject(registration=r) for r in waiting[2:]]
+    calls += [lambda: services.approve(registration=press[0]), lambda: services.reject(registration=press[1])]
+    calls += [lambda r=r: services.cancel(registration=r) for r in waiting[2:]]  # only pending ones are rejected
     calls += [lambda: services.fill_free_places(event=event)]
     calls += [lambda: services.register(event=event, person=back, session_ids=[a.pk])]
     calls += [registering(event, [a]) for _ in range(4)] + [registering(event) for _ in range(4)]

@@ -26,13 +26,9 @@ from registration.models import (
     Status,
 )
 from tests.factories import EventFactory, PersonFactory, RoomFactory, SessionFactory, WorkshopFactory, seoul
+from tests.registration.desk_world import entrance
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
 
 def url(name: str = "dashboard:index", lang: str = "en") -> str:
@@ -63,17 +59,6 @@ def organiser_client(client):
 def register(event: Event, sessions=(), **person) -> Registration:
     details = PersonFactory(**person)
     return services.register(event=event, person=details, session_ids=[s.pk for s in sessions]).registration
-
-
-def entrance(event: Event, day: int) -> Checkpoint:
-    return Checkpoint.objects.create(
-        event=event,
-        slug=f"entrance-{day}",
-        name_en=f"Entrance — {day} September",
-        name_ko=f"입구 — 9월 {day}일",
-        kind=CheckpointKind.ENTRANCE,
-        day=date(2010, 9, day),
-    )
 
 
 @pytest.fixture

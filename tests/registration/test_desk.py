@@ -1,126 +1,18 @@
-"""The desk's pages: the checkpoint chooser and the desk itself.
-
-The world the desk tests share (test_desk_api.py and test_desk_auth.py import
-these helpers): an event of 6-8 September 2010 with a citizens' day on the 7th,
-a delegates-only day on the 6th, a workshop room whose door checks seats on the
-8th, an entrance per day, and desk staff.
-"""
+"""The desk's pages: the checkpoint chooser and the desk itself (the world they
+share with the other desk tests: tests/registration/desk_world.py)."""
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
-from django.urls import reverse
-from django.utils import translation
 
-from events.models import Audience, Event, Room, Session
-from registration import roles, services
-from registration.models import Checkpoint, CheckpointKind, Registration
-from tests.factories import EventFactory, RoomFactory, SessionFactory, WorkshopFactory, seoul
+from registration.models import Checkpoint, CheckpointKind
+from tests.factories import EventFactory, seoul
+from tests.registration.desk_world import desk_url, register
 
-PASSWORD = "desk-test-password"
-
-
-@dataclass
-class World:
-    event: Event
-    room: Room
-    workshop: Session
-    entrance_6: Checkpoint
-    entrance_7: Checkpoint
-    entrance_8: Checkpoint
-    door: Checkpoint
-
-
-def build_world() -> World:
-    event = EventFactory(slug="wego-2010", registration_opens_at=None, registration_closes_at=None)
-    room = RoomFactory(event=event, name_en="Workshop room 1", name_ko="워크숍 1실", checks_attendance=True)
-    # 6 September: delegates only; 7 September: open to citizens; 8 September: workshops.
-    SessionFactory(
-        event=event,
-        slug="general-assembly",
-        audience=Audience.DELEGATES,
-        starts_at=seoul(2010, 9, 6, 10, 0),
-        ends_at=seoul(2010, 9, 6, 17, 0),
-    )
-    SessionFactory(event=event, slug="forum", starts_at=seoul(2010, 9, 7, 10, 0), ends_at=seoul(2010, 9, 7, 17, 0))
-    workshop = WorkshopFactory(
-        event=event,
-        room=room,
-        slug="u-city",
-        title_en="U-City",
-        title_ko="유시티",
-        starts_at=seoul(2010, 9, 8, 9, 30),
-        ends_at=seoul(2010, 9, 8, 12, 0),
-        capacity=30,
-    )
-
-    def entrance(day):
-        return Checkpoint.objects.create(
-            event=event,
-            slug=f"entrance-{day}",
-            name_en=f"Entrance — {day} September",
-            name_ko=f"입구 — 9월 {day}일",
-            kind=CheckpointKind.ENTRANCE,
-            day=date(2010, 9, day),
-        )
-
-    door = Checkpoint.objects.create(
-        event=event,
-        slug="door-room-1",
-        name_en="Door of workshop room 1",
-        name_ko="워크숍 1실 출입구",
-        kind=CheckpointKind.ROOM,
-        room=room,
-    )
-    return World(event, room, workshop, entrance(6), entrance(7), entrance(8), door)
-
-
-def register(event: Event, *, name: str, category: str = "citizen", sessions=(), **person) -> Registration:
-    """A registration made the way the public form makes it (registration.services)."""
-    person = {"name": name, "country": "KR", "language": "en", "category": category, **person}
-    outcome = services.register(event=event, person=person, session_ids=[s.pk for s in sessions], walk_in=True)
-    return outcome.registration
-
-
-def staff_user(username: str, group: str | None = None):
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
-    if group:
-        user.groups.add(roles.ensure_groups()[group])
-    return user
-
-
-def desk_url(name: str, lang: str = "en", **kwargs) -> str:
-    with translation.override(lang):
-        return reverse(f"desk:{name}", kwargs=kwargs or None)
-
-
-@pytest.fixture(autouse=True)
-def _no_mail_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
-
-
-@pytest.fixture
-def desk_client(client, db):
-    client.force_login(staff_user("desk-staff", roles.DESK_STAFF))
-    return client
-
-
-@pytest.fixture
-def on_7_september(time_machine):
-    time_machine.move_to(seoul(2010, 9, 7, 10, 0), tick=False)
-
-
-# The checkpoint chooser -------------------------------------------------------------
+pytestmark = pytest.mark.usefixtures("no_mail_after_commit")
 
 
 def test_checkpoints_lists_entrances_and_room_doors_and_marks_today(desk_client, world, on_7_september):

@@ -8,21 +8,13 @@ from axes.models import AccessAttempt
 from django.test import Client
 
 from registration import roles
-from tests.registration.test_desk import PASSWORD, build_world, desk_url, staff_user
+from tests.registration.desk_world import PASSWORD, desk_url, staff_user
+
+pytestmark = pytest.mark.usefixtures("no_mail_after_commit")
 
 DESK_PAGES = [("checkpoints", {}), ("desk", {"slug": "entrance-7"})]
 API_GETS = [("api_search", {"q": "kim", "checkpoint": "entrance-7"}), ("api_counters", {"checkpoint": "entrance-7"})]
 API_POSTS = [("api_checkin", {"checkpoint": "entrance-7", "ticket": "x" * 32}), ("api_undo", {"checkin": 1})]
-
-
-@pytest.fixture(autouse=True)
-def _no_mail_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 @pytest.fixture

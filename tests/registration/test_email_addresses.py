@@ -10,8 +10,10 @@ from django.utils import translation
 
 from registration import roles
 from registration.models import OutgoingMail, Registration
+from tests.registration.desk_world import staff_user
 from tests.registration.pages import error_text, in_language, submit, url, valid_data
-from tests.registration.test_desk import staff_user
+
+pytestmark = pytest.mark.usefixtures("no_mail_after_commit")
 
 MESSAGE = (
     "Use only Latin letters (a–z), digits and signs such as . _ - + before the @: "
@@ -19,11 +21,6 @@ MESSAGE = (
 )
 # Hangul; an accented letter; the Kelvin sign and a long s, which Django's own check lets through.
 NOT_DELIVERABLE = ["김민준@example.org", "josé@example.org", "\u212aim@example.org", "ſeo@example.org"]
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
 
 
 @pytest.mark.parametrize("email", NOT_DELIVERABLE)

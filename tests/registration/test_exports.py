@@ -18,9 +18,10 @@ from registration import checkin, roles, services
 from registration.dashboard.exports import Phone, defuse
 from registration.models import Registration
 from tests.factories import EventFactory, PersonFactory, SessionFactory, WorkshopFactory, seoul
-from tests.registration.test_dashboard import entrance, organiser, register, staff
+from tests.registration.desk_world import entrance
+from tests.registration.test_dashboard import organiser, register, staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
 REGISTRATIONS = "admin:registration_registration_changelist"
 HEADER = [
@@ -41,11 +42,6 @@ HEADER = [
     "checked in: first entrance (Asia/Seoul)",
     "news from WeGO (latest consent)",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
 
 
 def url(name: str, lang: str = "en") -> str:

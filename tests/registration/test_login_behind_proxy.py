@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client, RequestFactory
 
 from registration import roles
-from tests.registration.test_desk import desk_url
+from tests.registration.desk_world import desk_url
 from wegov.clientip import client_ip
 
 PROXY = "127.0.0.1"  # nginx on the same machine: REMOTE_ADDR of every request

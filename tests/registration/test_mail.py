@@ -17,12 +17,7 @@ from registration.models import MailKind, OutgoingMail
 from tests.factories import EventFactory, PersonFactory, RoomFactory, WorkshopFactory, seoul
 from tests.registration.test_tickets import png_matrix, qr_matrix
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
 
 @pytest.fixture

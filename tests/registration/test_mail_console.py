@@ -15,12 +15,7 @@ from tests.factories import EventFactory, PersonFactory, WorkshopFactory
 from tests.test_settings import run_python
 from wegov.console_mail import EmailBackend
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
 
 def printed(mail: OutgoingMail) -> str:

@@ -26,13 +26,6 @@ TIMEOUT = 30
 
 
 @pytest.fixture
-def smtp():
-    server = FakeSMTPServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def mail_to(settings, smtp):
     """Django's SMTP backend, pointed at the fake server; nothing sent on commit."""
     settings.MAILERS = smtp.settings_for(timeout=5)

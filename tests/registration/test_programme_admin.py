@@ -11,12 +11,7 @@ from registration.models import Status
 from tests.events.test_counters import person
 from tests.factories import EventFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_mail(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
 
 def test_registration_takes_over_the_programmes_event_and_session_admins():

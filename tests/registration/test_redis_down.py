@@ -12,8 +12,8 @@ from django.contrib.sessions.models import Session as StoredSession
 from registration import roles
 from registration.models import CheckIn, MailKind, OutgoingMail, Registration
 from tests.factories import seoul
+from tests.registration.desk_world import PASSWORD, build_world, desk_url, register, staff_user
 from tests.registration.pages import submit, text, url, valid_data
-from tests.registration.test_desk import PASSWORD, build_world, desk_url, register, staff_user
 
 pytestmark = pytest.mark.django_db
 

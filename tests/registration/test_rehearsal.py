@@ -7,17 +7,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from registration import roles
 from registration.clock import desk_now
 from registration.models import CheckIn
 from tests.factories import EventFactory, seoul
-from tests.registration.test_desk import build_world, register, staff_user
-
-
-@pytest.fixture
-def desk_client(client, db):
-    client.force_login(staff_user("desk-staff", roles.DESK_STAFF))
-    return client
+from tests.registration.desk_world import build_world, register
 
 
 @pytest.fixture

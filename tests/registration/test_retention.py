@@ -10,12 +10,7 @@ from registration.models import Booking, MailKind, OutgoingMail, Registration
 from registration.retention import destroy_expired
 from tests.factories import EventFactory, SessionFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_mail(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
 
 def register(event, n, *, news=False, sessions=()):

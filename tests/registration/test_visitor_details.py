@@ -5,24 +5,17 @@ offers no ticket; the ticket image's dates in the reader's language; the
 "check your e-mail" page says what happens next and how to correct the address."""
 
 import pytest
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
 
 from registration import outbox, services, tickets
 from registration.models import MailKind, OutgoingMail
-from registration.views import SENT_COOKIE, remember_address
 from tests.factories import EventFactory, PersonFactory
-from tests.registration.pages import text
+from tests.registration.pages import submit, text, valid_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
 CONTACT = "wego2010@we-gov.org"
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
 
 
 @pytest.fixture
@@ -128,13 +121,14 @@ def test_a_page_that_says_write_to_the_organisers_gives_their_address(client, ev
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_the_sent_page_says_what_happens_next_and_how_to_correct_the_address(client, event, lang):
+def test_the_sent_page_says_what_happens_next_and_how_to_correct_the_address(client, clock, open_event, lang):
     with translation.override(lang):
         path = reverse("registration:sent")
         start = reverse("registration:start")
         next_heading = translation.gettext("What happens next")
         again = translation.gettext("Register again with the right address")
-    client.cookies.load(remember_address(HttpResponse(), SENT_COOKIE, "ana@exmaple.org").cookies)
+    registered = submit(client, clock, valid_data(email="ana@exmaple.org"), lang=lang)
+    assert registered["Location"] == path
 
     response = client.get(path)
 

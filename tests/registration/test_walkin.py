@@ -5,12 +5,11 @@ workshop capacity, and never answer a bad input with a server error."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import translation
 
-from registration import services
-from registration.desk import walkin
+from registration import services, walkins
 from registration.models import (
     Booking,
     BookingStatus,
@@ -23,18 +22,12 @@ from registration.models import (
     Registration,
     Status,
 )
-from registration.roles import DESK_STAFF, ensure_groups
 from tests.factories import PersonFactory, WorkshopFactory, seoul
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mail_after_commit")]
 
 WORKSHOP_DAY = seoul(2010, 9, 8, 9, 0)  # online registration closed on 5 September
 PHONE_ERROR = "Enter a valid phone number (e.g. 02-212-3456) or a number with an international call prefix."
-
-
-@pytest.fixture(autouse=True)
-def _no_send_on_commit(settings):
-    settings.OUTBOX_SEND_ON_COMMIT = False
 
 
 @pytest.fixture(autouse=True)
@@ -69,14 +62,6 @@ def door(open_event, workshops):
         kind=CheckpointKind.ROOM,
         room=workshops[0].room,
     )
-
-
-@pytest.fixture
-def desk_user(db):
-    ensure_groups()
-    user = User.objects.create_user("desk-1", password="irrelevant")
-    user.groups.add(Group.objects.get(name=DESK_STAFF))
-    return user
 
 
 @pytest.fixture
@@ -302,7 +287,7 @@ def test_same_email_in_another_case_is_found(desk, open_event, entrances):
     assert candidate_codes(response) == [existing.code]
     assert response.context["candidates"][0].same_email is True
     assert "same e-mail" in html(response)
-    assert response.context["form"].errors["email"] == [walkin._email_taken_message()]
+    assert response.context["form"].errors["email"] == [str(walkins.EMAIL_TAKEN)]
     assert Registration.objects.count() == 1
 
 

@@ -1,0 +1,115 @@
+"""What the desk's JSON API answers about people, sessions, check-ins and
+counters (read by static/js/desk.js): each shape built in one place."""
+
+from django.utils import formats
+
+from registration import checkin as checkins
+from registration.desk import queries
+from registration.models import Registration, Status
+
+ENDED = (Status.CANCELLED, Status.REJECTED)
+
+
+def attention(registration: Registration, *, admitted: bool) -> checkins.Attention:
+    """What the desk may show of the attention note. Accessibility and dietary needs
+    are for admitted people only; a cancelled or refused registration shows none of it."""
+    if registration.status in ENDED:
+        return checkins.Attention(flagged=False, note="")
+    if not admitted:
+        note = registration.attention_note.strip() if registration.needs_attention else ""
+        return checkins.Attention(flagged=registration.needs_attention, note=note)
+    return checkins.attention_of(registration)
+
+
+def person_json(registration: Registration) -> dict:
+    """Who a registration is, as every desk answer names it: a scan's attendee and a search's match."""
+    return {
+        "code": registration.code,
+        "name": registration.name,
+        "organisation": registration.organisation,
+        "category": registration.category,
+        "category_label": str(registration.get_category_display()),
+        "status": registration.status,
+        "status_label": str(registration.get_status_display()),
+    }
+
+
+def attendee_json(registration: Registration, event, current_session, *, admitted: bool = True) -> dict:
+    """The person a scan found, with what the desk may show of their attention
+    note and the sessions they booked (the one in this room marked current)."""
+    sessions = queries.booked_sessions(registration)
+    current_pk = current_session.pk if current_session else None
+    mark = attention(registration, admitted=admitted)
+    return {
+        **person_json(registration),
+        "attention": mark.flagged,
+        "attention_note": mark.note,
+        "sessions": [dict(session_json(s, event), current=s.pk == current_pk) for s in sessions],
+    }
+
+
+def match_json(registration: Registration) -> dict:
+    """A search result: enough to tell two people of the same name apart."""
+    return {
+        **person_json(registration),
+        "city": registration.city,
+        "email_hint": email_hint(registration.email),
+        "holds_a_place": registration.holds_a_place,
+        # The mark only (the note once checked in); none for a cancelled or refused registration.
+        "attention": attention(registration, admitted=True).flagged,
+        "checked_in_here": getattr(registration, "checked_in_here", None),
+    }
+
+
+def email_hint(email: str) -> str:
+    """The end of an address, enough to tell two people of the same name apart at
+    the desk without showing the whole address: "…ana@example.org"."""
+    local, _at, domain = (email or "").rpartition("@")
+    if not domain or not local:
+        return ""
+    return f"…{local[-3:]}@{domain}" if len(local) > 3 else f"{local}@{domain}"
+
+
+def session_json(session, event) -> dict:
+    starts, ends = event.local(session.starts_at), event.local(session.ends_at)
+    return {
+        "title": session.title,
+        "starts_at": starts.isoformat(),
+        "ends_at": ends.isoformat(),
+        "when": "{} {}–{}".format(
+            formats.date_format(starts, "MONTH_DAY_FORMAT"),
+            formats.time_format(starts, "H:i"),
+            formats.time_format(ends, "H:i"),
+        ),
+        "room": session.room.name if session.room_id else "",
+    }
+
+
+def checkin_json(checkin, event) -> dict:
+    at = event.local(checkin.checked_in_at)
+    return {
+        "id": checkin.pk,
+        "at": at.isoformat(),
+        "time": formats.time_format(at, "H:i"),
+        "checkpoint": checkin.checkpoint.name,
+        "undone": checkin.undone_at is not None,
+    }
+
+
+def counters_json(counters: queries.Counters, event) -> dict:
+    return {
+        "day": counters.day.isoformat(),
+        "registered": counters.registered,
+        "entered_today": counters.entered_today,
+        "here_today": counters.here_today,
+        "session": (
+            dict(
+                session_json(counters.session, event),
+                booked=counters.booked,
+                capacity=counters.session.capacity if counters.session.booking_required else None,
+                inside=counters.inside,
+            )
+            if counters.session
+            else None
+        ),
+    }
