@@ -129,11 +129,17 @@ class SessionCheckboxes(forms.CheckboxSelectMultiple):
 
 
 class SessionChoiceField(forms.ModelMultipleChoiceField):
+    """The sessions chosen. `offered`: the sessions the shared form offered, by
+    primary key, as registration.formcache keeps them (with what the choice's
+    check reads); a choice among them is cleaned without a query (the services
+    check it again on the locked rows), any other against `queryset`."""
+
     widget = SessionCheckboxes
 
-    def __init__(self, *, event: Event, queryset, held: dict | None = None, **kwargs):
+    def __init__(self, *, event: Event, queryset, held: dict | None = None, offered: dict | None = None, **kwargs):
         self.event = event
         self.held = held or {}
+        self.offered = offered
         super().__init__(queryset=queryset, **kwargs)
 
     def label_from_instance(self, session):
@@ -142,12 +148,19 @@ class SessionChoiceField(forms.ModelMultipleChoiceField):
     def clean(self, value):
         # Values that cannot be a primary key never reach the database (SQLite
         # cannot even compare a number over 64 bits).
+        pks = set()
         for item in value or []:
             text = str(item)
-            if parse_id(text) is None:
+            pk = parse_id(text)
+            if pk is None:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:50]}
                 )
+            pks.add(pk)
+        if not value and not self.required:
+            return []
+        if self.offered is not None and isinstance(value, (list, tuple)) and pks <= self.offered.keys():
+            return [session for pk, session in self.offered.items() if pk in pks]  # in the form's order
         return super().clean(value)
 
 
@@ -254,9 +267,12 @@ class RegistrationForm(PersonForm):
 
     field_order = ["name", "email", "organisation", "job_title", "country", "city", "phone", "language", "needs"]
 
-    def __init__(self, *args, event: Event, sessions: list[Session] | None = None, **kwargs):
+    def __init__(
+        self, *args, event: Event, sessions: list[Session] | None = None, offered: dict | None = None, **kwargs
+    ):
         """`sessions`: the bookable sessions as already read, to show exactly
-        those rows (registration.formcache keys the rendering on them)."""
+        those rows (registration.formcache keys the rendering on them).
+        `offered`: the sessions the shared form offered (SessionChoiceField)."""
         self.event = event
         self.shown_sessions = sessions
         language = (get_language() or "ko")[:2]
@@ -266,6 +282,7 @@ class RegistrationForm(PersonForm):
         self.fields["sessions"] = SessionChoiceField(
             event=event,
             queryset=services.bookable_sessions(event).order_by("starts_at", "room__position", "pk"),
+            offered=offered,
             required=False,
             label=_("Sessions that need a booked seat"),
             help_text=_(

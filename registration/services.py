@@ -113,7 +113,8 @@ def _sent_before(event: Event, email: str, submission_token: str | None) -> tupl
     rows = list(
         Registration.objects.alias(email_key=Lower("email"))
         .annotate(by_address=ExpressionWrapper(by_address, output_field=BooleanField()))
-        .filter(by_token | by_address)[:2]
+        .filter(by_token | by_address)
+        .order_by()[:2]  # at most one row each: no sort
     )
     earlier = next((r for r in rows if submission_token and r.submission_token == submission_token), None)
     existing = next((r for r in rows if r.by_address), None)
