@@ -132,7 +132,9 @@ class SessionChoiceField(forms.ModelMultipleChoiceField):
     """The sessions chosen. `offered`: the sessions the shared form offered, by
     primary key, as registration.formcache keeps them (with what the choice's
     check reads); a choice among them is cleaned without a query (the services
-    check it again on the locked rows), any other against `queryset`."""
+    check it again on the locked rows), any other against `queryset`.
+    `queryset` may be a function that makes it: called when first needed (a POST
+    whose choice was among those offered never builds it)."""
 
     widget = SessionCheckboxes
 
@@ -140,7 +142,15 @@ class SessionChoiceField(forms.ModelMultipleChoiceField):
         self.event = event
         self.held = held or {}
         self.offered = offered
-        super().__init__(queryset=queryset, **kwargs)
+        self._make_queryset = queryset if callable(queryset) else None
+        super().__init__(queryset=None if callable(queryset) else queryset, **kwargs)
+
+    def _get_queryset(self):
+        if self._queryset is None and self._make_queryset is not None:
+            self._set_queryset(self._make_queryset())
+        return self._queryset
+
+    queryset = property(_get_queryset, forms.ModelMultipleChoiceField._set_queryset)
 
     def label_from_instance(self, session):
         return session_label(session, self.event, self.held.get(session.pk))
@@ -281,7 +291,7 @@ class RegistrationForm(PersonForm):
         super().__init__(*args, **kwargs)
         self.fields["sessions"] = SessionChoiceField(
             event=event,
-            queryset=services.bookable_sessions(event).order_by("starts_at", "room__position", "pk"),
+            queryset=lambda: services.bookable_sessions(event).order_by("starts_at", "room__position", "pk"),
             offered=offered,
             required=False,
             label=_("Sessions that need a booked seat"),
