@@ -1,6 +1,7 @@
-"""Helpers shared by the benchmarks that drive gunicorn over HTTP (bench/pages.py; meant
-for the others too): the benchmark's database and production-like environment, gunicorn
-started and stopped, `wrk` runs, the workers' memory, the machine's description.
+"""Helpers shared by the benchmarks that drive gunicorn over HTTP (bench/pages.py and
+bench/rush.py; bench/checkin.py in part): the benchmark's database and production-like
+environment, gunicorn started and stopped, `wrk` runs, the workers' memory, the
+machine's description.
 
 Nothing here sends traffic anywhere but 127.0.0.1."""
 
@@ -106,7 +107,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env: dict, workdir: Path, port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(env: dict, workdir: Path, port: int, workers: int, access_log_format: str = "") -> subprocess.Popen:
+    """gunicorn in the benchmark's environment; with `access_log_format`, an access log
+    (workdir/access.log) in that format."""
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [
         str(gunicorn),
@@ -119,6 +122,8 @@ def start_gunicorn(env: dict, workdir: Path, port: int, workers: int) -> subproc
         str(workdir / "error.log"),
         "--no-control-socket",  # not the shared ~/.gunicorn/gunicorn.ctl of another server
     ]
+    if access_log_format:
+        command += ["--access-logfile", str(workdir / "access.log"), "--access-logformat", access_log_format]
     return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)  # noqa: S603
 
 

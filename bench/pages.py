@@ -1,8 +1,10 @@
-"""Benchmark of the public pages against Django's own ceiling, as production runs them
-(issue 8; bench/README.md).
+"""Issue 8's benchmark: the public pages, the registration form, a registration POST and a
+check-in scan against Django's own ceiling, desks scanning, and the two rushes, as
+production runs them (bench/README.md).
 
     .venv/bin/python bench/pages.py                 # or: make bench-pages
-    .venv/bin/python bench/pages.py --rounds 1 --only home,programme
+    .venv/bin/python bench/pages.py --rounds 1 --only home,programme --no-rush
+    .venv/bin/python bench/pages.py --no-pages      # only registration, check-in and the rushes
 
 It creates its own PostgreSQL database (wegov_bench_pages: dropped and created fresh),
 loads the summit and registers 2,000 people (bench/world.py), empties its own Redis
@@ -11,13 +13,16 @@ PostgreSQL, Redis) with bench/settings.py, which adds the ceiling view /bench/ce
 constant HttpResponse("ok") through the same middleware). Then, in interleaved rounds
 (ceiling, page in English, page in Korean, ceiling, next page, ...), it drives each page
 with wrk and reports its requests per second as a share of the ceiling measured around it
-in the same round: so a busy machine moves both alike. SQL queries and Python function
-calls per request are counted in a separate process over the same database and cache
-(the page rendered, then served from the cache), and each worker's peak memory is read
-from /proc.
+in the same round: so a busy machine moves both alike. On the same server, bench/rush.py
+then measures the registration form, a registration POST and a check-in scan against the
+ceiling, desks scanning at a door's pace and all at once, and the two rushes, counted in
+the database afterwards. SQL queries and Python function calls per page are counted in a
+separate process over the same database and cache (the page rendered, then served from
+the cache), and each worker's peak memory is read from /proc at the end.
 
-Exit status: 0 when every page reaches its target share of the ceiling (median of the
-rounds) without an error; 1 otherwise (--report-only: the targets are only reported); 2
+One table at the end lists every target of issue 8 with what was measured. Exit status:
+0 when every target is met and every answer and count is right; 1 otherwise
+(--report-only: a missed target is only reported; errors and wrong counts still fail); 2
 when the benchmark could not run.
 """
 
@@ -34,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common
+from bench import common, rush
 from bench.common import BenchError, say
 
 CEILING = "/bench/ceiling"
@@ -91,11 +96,13 @@ def main() -> int:
     env = common.production_environment(
         postgres=args.postgres, database=args.database, redis_url=args.redis_url, workdir=workdir
     )
-    env.update(BENCH_REGISTRATIONS=str(args.registrations), BENCH_DESKS="1", BENCH_SEED="2010")
+    env.update(BENCH_REGISTRATIONS=str(args.registrations), BENCH_DESKS=str(args.desks), BENCH_SEED="2010")
     env["BENCH_DESK_PASSWORD"] = env["SECRET_KEY"][:24]
+    # The rushes' visitors send the form the moment it arrives (bench/settings.py).
+    env["WEGOV_BENCH_MIN_FILL_SECONDS"] = "0"
     server = None
     created = False
-    started = time.monotonic()
+    started, load_at_start = time.monotonic(), os.getloadavg()
     try:
         say(f"Database {args.database}: drop, create, migrate, load the summit, register {args.registrations}")
         created = True
@@ -105,30 +112,44 @@ def main() -> int:
 
         port = common.free_port()
         say(f"gunicorn wegov.wsgi: {args.workers} sync workers on {common.HOST}:{port}, DEBUG off, Redis cache")
-        server = common.start_gunicorn(env, workdir, port, args.workers)
+        server = common.start_gunicorn(env, workdir, port, args.workers, rush.ACCESS_LOG_FORMAT)
         common.wait_until_up(server, port, CEILING)
-        pages = select(pages_of(fetch_json(port, "/en/programme.json")), args.only)
-        script = common.wrk_script(workdir)
-        warm_up(port, pages, script)
-
-        say(f"{args.rounds} rounds of {len(pages)} pages x {len(LANGUAGES)} languages, {args.seconds} s each")
-        runs = measure(port, pages, script, args)
+        pages, runs = [], []
+        if not args.no_pages:
+            pages = select(pages_of(fetch_json(port, "/en/programme.json")), args.only)
+            script = common.wrk_script(workdir)
+            warm_up(port, pages, script)
+            say(f"{args.rounds} rounds of {len(pages)} pages x {len(LANGUAGES)} languages, {args.seconds} s each")
+            runs = measure(port, pages, script, args)
+        loads = None
+        if not args.no_rush:
+            say("Registration and check-in against the ceiling, desks, the rushes")
+            loads = rush.measure_all(args, port, plan, env)
         peaks = common.peak_rss_mib(common.children(server.pid))
         common.stop_server(server)
         errors_in_log = server_errors(workdir / "error.log")
 
-        say("Counting SQL queries and Python calls per request in one process")
-        counts = json.loads(
-            common.run(
-                [sys.executable, __file__, "count", *[page.url(lang) for page in pages for lang in LANGUAGES]], env
-            )
-        )
+        counts = {}
+        if pages:
+            say("Counting SQL queries and Python calls per request in one process")
+            urls = [page.url(lang) for page in pages for lang in LANGUAGES]
+            counts = json.loads(common.run([sys.executable, __file__, "count", *urls], env))
+        if loads is not None:
+            rush.count(loads, env, workdir / "access.log")
         report = build_report(args, pages, runs, counts, peaks, errors_in_log, time.monotonic() - started)
-        print_report(report, args)
+        report["load_average_at_start"] = load_at_start
+        report["targets"] = targets(report, loads, args)
+        report["registration"] = loads
+        if pages:
+            print_report(report, args)
+        if loads is not None:
+            rush.print_details(loads, args)
+        print_targets(report, args)
         if args.json:
-            Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False))
-        failed = report["errors"] or (report["missed"] and not args.report_only)
-        return 1 if failed else 0
+            Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+        wrong = [row for row in report["targets"] if not row["ok"] and row["kind"] == "correct"]
+        missed = [row for row in report["targets"] if not row["ok"] and row["kind"] == "target"]
+        return 1 if wrong or (missed and not args.report_only) else 0
     except BenchError as error:
         print(f"\nThe benchmark could not run: {error}", file=sys.stderr)
         print(common.tail(workdir / "error.log"), file=sys.stderr)
@@ -166,9 +187,14 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the database and the logs afterwards")
+    parser.add_argument("--no-pages", action="store_true", help="skip the public pages")
+    parser.add_argument("--no-rush", action="store_true", help="skip registration, check-in and the rushes")
+    rush.add_arguments(parser)
     args = parser.parse_args()
     if args.rounds < 1 or args.seconds < 1 or args.connections < 1 or args.workers < 1:
         parser.error("rounds, seconds, connections and workers must be at least 1")
+    if args.no_pages and args.no_rush:
+        parser.error("--no-pages and --no-rush leave nothing to measure")
     return args
 
 
@@ -337,7 +363,7 @@ def build_report(args, pages, runs, counts, peaks, errors_in_log, seconds) -> di
             }
             row["met"] = row["ratio"]["median"] >= page.target and row["errors"] == 0
             rows.append(row)
-    ceilings = [run for run in runs if run["page"] == CEILING]
+    ceilings = [run for run in runs if run["page"] == CEILING] or [{"rps": 0, "p50_ms": 0, "p99_ms": 0, "errors": 0}]
     return {
         "machine": common.machine(),
         "workers": args.workers,
@@ -390,19 +416,78 @@ def print_report(report: dict, args) -> None:
             f"{row['miss_queries']!s:>6}/{row['hit_queries']!s:<5} {row['miss_calls']!s:>8}/{row['hit_calls']!s:<6} "
             f"{'ok' if row['met'] else 'MISSED'}" + (f" ({row['errors']} errors)" if row["errors"] else "")
         )
+
+
+def targets(report: dict, loads: dict | None, args) -> list[dict]:
+    """Every target of issue 8 and every correctness check, as rows of one table (see
+    rush.judge): the public pages, then registration and check-in, then memory."""
+    rows = []
+    if report["pages"]:
+        lowest = min(report["pages"], key=lambda row: row["ratio"]["median"])
+        measured = (
+            f"lowest median **{lowest['ratio']['median']:.0%}** ({lowest['page']}, {lowest['lang']}); "
+            f"lowest round {min(row['ratio']['min'] for row in report['pages']):.0%}"
+        )
+        missed = ", ".join(report["missed"])
+        rows.append(
+            {
+                "kind": "target",
+                "load": f"public pages and feeds, English and Korean ({len(report['pages'])})",
+                "target": f"≥ {PUBLIC_PAGE_TARGET:.0%} of the ceiling each",
+                "measured": measured + (f"; missed: {missed}" if missed else ""),
+                "ok": not report["missed"],
+            }
+        )
+    if loads is not None:
+        rows.extend(rush.judge(loads, args))
+    errors = report["errors"]
+    rows.append(
+        {
+            "kind": "correct",
+            "load": "errors: non-2xx/3xx answers to wrk, server tracebacks",
+            "target": "0",
+            "measured": f"{errors} (server log: {report['server_errors']})",
+            "ok": errors == 0,
+        }
+    )
     peaks = report["worker_peak_rss_mib"]
+    rows.append(
+        {
+            "kind": "report",
+            "load": f"peak memory (VmHWM) per gunicorn worker ({len(peaks)})",
+            "target": "reported",
+            "measured": (f"**{max(peaks):.0f} MiB** (" + ", ".join(f"{p:.0f}" for p in peaks) + ")")
+            if peaks
+            else "unknown",
+            "ok": True,
+        }
+    )
+    return rows
+
+
+def print_targets(report: dict, args) -> None:
+    """The one table to read: every target with what this run measured (Markdown)."""
+    start, end = report["load_average_at_start"][0], report["load_average"][0]
     say("")
     say(
-        "peak memory (RSS) per gunicorn worker: "
-        + (", ".join(f"{peak:.0f}" for peak in peaks) + f" MiB (max {max(peaks):.0f})" if peaks else "unknown")
+        f"Issue 8's targets ({report['machine']}; load average {start:.2f} at the start, {end:.2f} at the end; "
+        f"took {report['seconds']} s)"
     )
-    say(f"errors: {report['errors']} (server log: {report['server_errors']}); took {report['seconds']} s")
-    if report["missed"]:
-        say(f"MISSED the target{'s' if len(report['missed']) > 1 else ''}: " + ", ".join(report["missed"]))
-        if args.report_only:
-            say("(--report-only: not a failure)")
-    else:
-        say("Every page reached its target.")
+    say("")
+    say("| load | target | measured | |")
+    say("|---|---|---|---|")
+    for row in report["targets"]:
+        verdict = "ok" if row["ok"] else "MISSED" if row["kind"] == "target" else "WRONG"
+        say(f"| {row['load']} | {row['target']} | {row['measured']} | {verdict} |")
+    say("")
+    wrong = [row["load"] for row in report["targets"] if not row["ok"] and row["kind"] == "correct"]
+    missed = [row["load"] for row in report["targets"] if not row["ok"] and row["kind"] == "target"]
+    if wrong:
+        say("WRONG: " + "; ".join(wrong))
+    if missed:
+        say("MISSED: " + "; ".join(missed) + (" (--report-only: not a failure)" if args.report_only else ""))
+    if not wrong and not missed:
+        say("Every target met; every answer and count right.")
 
 
 if __name__ == "__main__":

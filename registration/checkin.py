@@ -25,6 +25,7 @@ from events import pagecache
 from events.models import Audience, Event, Session
 from registration.clock import desk_now
 from registration.models import (
+    Booking,
     BookingStatus,
     Category,
     CheckIn,
@@ -89,6 +90,15 @@ def with_needs_consent(registrations: QuerySet) -> QuerySet:
     return registrations.annotate(needs_consented=_needs_consented())
 
 
+def for_scan(registrations: QuerySet) -> QuerySet:
+    """What a scan's answer needs besides the row, in the same query: whether the
+    needs may be shown (with_needs_consent) and `holds_seats`, whether the person
+    has a confirmed seat in any session (without one, the answer's list of
+    sessions and a room door's seat check need no query)."""
+    seats = Booking.objects.filter(registration=OuterRef("pk"), status=BookingStatus.CONFIRMED)
+    return with_needs_consent(registrations).annotate(holds_seats=Exists(seats))
+
+
 def attention_q() -> Q:
     """A filter for the registrations attention_of() flags: an organiser's flag,
     or needs given with their consent."""
@@ -127,15 +137,15 @@ def _consented_needs(registration: Registration) -> str:
 
 def find_ticket(*, event: Event, text: str) -> Registration | None:
     """The registration of `event` whose ticket secret, or short code, was
-    scanned or typed, with whether its needs may be shown (one query; the event
-    is the one given, not read again)."""
+    scanned or typed, with what the scan's answer needs (for_scan; one query;
+    the event is the one given, not read again)."""
     text = (text or "").strip()
     if not text or len(text) > 100:
         return None
     query = Q(ticket_secret=text)
     if len(text) <= 12:
         query |= Q(code=text.upper().replace("-", "").replace(" ", ""))
-    registration = with_needs_consent(Registration.objects.filter(query, event_id=event.pk)).first()
+    registration = for_scan(Registration.objects.filter(query, event_id=event.pk)).first()
     if registration is not None:
         registration.event = event
     return registration
@@ -162,16 +172,13 @@ def check_in(
     if checkpoint.kind == CheckpointKind.ENTRANCE:
         if checkpoint.day != today:
             return CheckInOutcome(Result.REFUSED, "wrong_checkpoint", registration)
-        if not _admitted_on(registration, today):
+        if not _admitted_on(registration, today, checkpoint):
             return CheckInOutcome(Result.REFUSED, "wrong_day", registration)
     else:
         session = current_session(checkpoint, now)
         if session is None:
             return CheckInOutcome(Result.REFUSED, "wrong_checkpoint", registration)
-        if (
-            session.booking_required
-            and not registration.bookings.filter(session=session, status=BookingStatus.CONFIRMED).exists()
-        ):
+        if session.booking_required and not _holds_seat(registration, session):
             return CheckInOutcome(Result.REFUSED, "not_booked", registration, session=session)
     row = CheckIn(
         registration=registration,
@@ -191,6 +198,14 @@ def check_in(
             return check_in(checkpoint=checkpoint, registration=registration, user=user, device=device, now=now)
         return CheckInOutcome(Result.ALREADY, "", registration, checkin, session)
     return CheckInOutcome(Result.OK, "", registration, checkin, session)
+
+
+def _holds_seat(registration: Registration, session: Session) -> bool:
+    """A confirmed seat in `session`; no query when the registration was read
+    with `holds_seats` false (for_scan)."""
+    if getattr(registration, "holds_seats", None) is False:
+        return False
+    return registration.bookings.filter(session=session, status=BookingStatus.CONFIRMED).exists()
 
 
 def _insert(checkin: CheckIn) -> None:
@@ -246,15 +261,19 @@ def _status_refusal(registration: Registration) -> str:
     }.get(registration.status, "")
 
 
-def _admitted_on(registration: Registration, day: date) -> bool:
+def _admitted_on(registration: Registration, day: date, checkpoint: Checkpoint) -> bool:
     """Delegates, press and exhibitor staff come every day; others on the days
-    with a session open to citizens."""
+    with a session open to citizens. An entrance from the scans' shared copy
+    (registration/desk/queries.py) brings its day's answer along."""
     if registration.category in {Category.DELEGATE, Category.PRESS, Category.EXHIBITOR}:
         return True
-    return _open_to_citizens(registration.event, day)
+    known = getattr(checkpoint, "open_to_citizens", None)
+    if known is not None and checkpoint.day == day:
+        return known
+    return open_to_citizens(registration.event, day)
 
 
-def _open_to_citizens(event: Event, day: date) -> bool:
+def open_to_citizens(event: Event, day: date) -> bool:
     """Whether a published session open to citizens takes place that day: asked
     once per day and content version (events/pagecache.py: renewed by every
     organiser's edit of the programme), not on every scan."""

@@ -35,6 +35,13 @@ page after it says so.
 Whether registration is open is decided per request, from the event's opening
 and closing times and the clock.
 
+A POST takes the event from the entry too (as fresh as for the form page), and
+cleans the chosen sessions against the sessions the entry offers (`offered`:
+published, taking bookings, of the event, with their titles, times and
+audience), not against the database: the services check the choice again on
+the rows they lock, and a choice of a session the entry does not offer is
+checked against the database as before.
+
 The whole blank page (`page`) is kept with the entry too, rendered with
 placeholders where the visitor's CSRF token and anti-robot stamp go
 (registration/views.py): for visitors without a session or message cookie at
@@ -74,6 +81,32 @@ class BlankForm:
     _key: str = ""
     _entry: dict | None = None
 
+    def offered(self) -> dict[int, "OfferedSession"]:
+        """The sessions the fields offer, by primary key in the form's order, with
+        what checking a choice reads (services.check_session_choice): a POST
+        cleans its choice with them instead of reading the sessions again."""
+        shown = self._entry["state"][1] if self._entry else ()
+        return {
+            pk: OfferedSession(pk, self.event.pk, title, starts_at, ends_at, audience)
+            for pk, title, starts_at, ends_at, _room, audience, _capacity, _left in shown
+        }
+
+
+@dataclass(frozen=True)
+class OfferedSession:
+    """A bookable session as the shared form offered it (published, taking
+    bookings, of the event): what services.check_session_choice reads, the
+    title in the entry's language."""
+
+    pk: int
+    event_id: int
+    title: str
+    starts_at: object
+    ends_at: object
+    audience: str
+    booking_required: bool = True
+    is_published: bool = True
+
 
 def keep_page(blank: BlankForm, page: str) -> None:
     """Keep `page` with the entry `blank` came from: used while the entry is (the same
@@ -104,15 +137,6 @@ def blank_form(build_form) -> BlankForm | None:
     entry = {"version": version, "checked": now, "state": state, "event": event, "html": html, "page": page}
     cache.set(key, entry, TIMEOUT)
     return BlankForm(event, html, page, key, entry)
-
-
-def current_event() -> Event | None:
-    """The current event as the shared form has it when fresh (as an organiser
-    last saved it; its counters at most MAX_AGE seconds old), else from the
-    database. For the form's POST: whether registration is open is decided on
-    its opening and closing times, the place under the event's row lock."""
-    _key, version, entry = _lookup()
-    return entry["event"] if _fresh(entry, version, time.time()) else get_current_event()
 
 
 def _lookup() -> tuple[str, str, dict | None]:

@@ -137,12 +137,28 @@ class SessionCheckboxes(forms.CheckboxSelectMultiple):
 
 
 class SessionChoiceField(forms.ModelMultipleChoiceField):
+    """The sessions chosen. `offered`: the sessions the shared form offered, by
+    primary key, as registration.formcache keeps them (with what the choice's
+    check reads); a choice among them is cleaned without a query (the services
+    check it again on the locked rows), any other against `queryset`.
+    `queryset` may be a function that makes it: called when first needed (a POST
+    whose choice was among those offered never builds it)."""
+
     widget = SessionCheckboxes
 
-    def __init__(self, *, event: Event, queryset, held: dict | None = None, **kwargs):
+    def __init__(self, *, event: Event, queryset, held: dict | None = None, offered: dict | None = None, **kwargs):
         self.event = event
         self.held = held or {}
-        super().__init__(queryset=queryset, **kwargs)
+        self.offered = offered
+        self._make_queryset = queryset if callable(queryset) else None
+        super().__init__(queryset=None if callable(queryset) else queryset, **kwargs)
+
+    def _get_queryset(self):
+        if self._queryset is None and self._make_queryset is not None:
+            self._set_queryset(self._make_queryset())
+        return self._queryset
+
+    queryset = property(_get_queryset, forms.ModelMultipleChoiceField._set_queryset)
 
     def label_from_instance(self, session):
         return session_label(session, self.event, self.held.get(session.pk))
@@ -150,12 +166,19 @@ class SessionChoiceField(forms.ModelMultipleChoiceField):
     def clean(self, value):
         # Values that cannot be a primary key never reach the database (SQLite
         # cannot even compare a number over 64 bits).
+        pks = set()
         for item in value or []:
             text = str(item)
-            if parse_id(text) is None:
+            pk = parse_id(text)
+            if pk is None:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:50]}
                 )
+            pks.add(pk)
+        if not value and not self.required:
+            return []
+        if self.offered is not None and isinstance(value, (list, tuple)) and pks <= self.offered.keys():
+            return [session for pk, session in self.offered.items() if pk in pks]  # in the form's order
         return super().clean(value)
 
 
@@ -262,9 +285,12 @@ class RegistrationForm(PersonForm):
 
     field_order = [name for name in PERSON_FIELDS if name != "category"]
 
-    def __init__(self, *args, event: Event, sessions: list[Session] | None = None, **kwargs):
+    def __init__(
+        self, *args, event: Event, sessions: list[Session] | None = None, offered: dict | None = None, **kwargs
+    ):
         """`sessions`: the bookable sessions as already read, to show exactly
-        those rows (registration.formcache keys the rendering on them)."""
+        those rows (registration.formcache keys the rendering on them).
+        `offered`: the sessions the shared form offered (SessionChoiceField)."""
         self.event = event
         self.shown_sessions = sessions
         language = (get_language() or "ko")[:2]
@@ -275,7 +301,8 @@ class RegistrationForm(PersonForm):
         super().__init__(*args, **kwargs)
         self.fields["sessions"] = SessionChoiceField(
             event=event,
-            queryset=queries.bookable_sessions(event),
+            queryset=lambda: queries.bookable_sessions(event),
+            offered=offered,
             required=False,
             label=_("Sessions that need a booked seat"),
             help_text=_(

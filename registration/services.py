@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -79,22 +79,23 @@ same_address = queries.same_address
 
 
 def _sent_before(event: Event, email: str, submission_token: str | None) -> tuple:
-    """(the registration this form already made, the event's registration with
-    this address), each or None, in one query: both are looked up by a unique
-    index (the token's; the lower-cased address's, not blank)."""
+    """(the registration this form already made, or None; else the event's
+    registration with this address, or None), in one query: both are looked up
+    by a unique index (the token's; the lower-cased address's, not blank), so
+    there are at most two rows, and a row without the token is the address's."""
+    if not (submission_token or email):
+        return None, None
     by_token = Q(submission_token=submission_token) if submission_token else Q(pk__in=[])
     # compared as same_address() compares, by the database (LOWER), not by Python
     by_address = Q(event=event, email_key=Lower(Value(email))) & ~Q(email="") if email else Q(pk__in=[])
-    if not (submission_token or email):
-        return None, None
-    rows = list(
-        Registration.objects.alias(email_key=Lower("email"))
-        .annotate(by_address=ExpressionWrapper(by_address, output_field=BooleanField()))
-        .filter(by_token | by_address)[:2]
-    )
-    earlier = next((r for r in rows if submission_token and r.submission_token == submission_token), None)
-    existing = next((r for r in rows if r.by_address), None)
-    return earlier, existing
+    rows = Registration.objects.alias(email_key=Lower("email")).filter(by_token | by_address).order_by()[:2]
+    earlier = existing = None
+    for row in rows:
+        if submission_token and row.submission_token == submission_token:
+            earlier = row
+        else:
+            existing = row
+    return (earlier, None) if earlier is not None else (None, existing)
 
 
 def check_session_choice(*, event: Event, category: str, sessions: list[Session]) -> None:

@@ -85,12 +85,18 @@ def start(request):
     """The registration form while registration is open; otherwise when it opens or closed."""
     if request.method == "GET":
         return _blank_form_page(request)
-    event = request._current_event = formcache.current_event()  # the context processor reuses it
-    if event is None:
+    # The event and the sessions offered as the shared form has them (no query when fresh).
+    blank = formcache.blank_form(_blank_form)
+    if blank is None:
         raise Http404
+    event = request._current_event = blank.event  # the context processor reuses it
     if not event.registration_is_open():
         return _closed(request, event, status=403)
-    return _submit(request, event)
+    return _submit(request, event, blank.offered())
+
+
+def _blank_form(event, sessions) -> RegistrationForm:
+    return RegistrationForm(event=event, sessions=sessions)
 
 
 def _blank_form_page(request) -> HttpResponse:
@@ -101,7 +107,7 @@ def _blank_form_page(request) -> HttpResponse:
     For a visitor without a session or message cookie at the form's own address,
     the whole page is shared too, with this visitor's CSRF token and stamp put in
     the placeholders it was rendered with: nothing else on it is a visitor's."""
-    blank = formcache.blank_form(lambda event, sessions: RegistrationForm(event=event, sessions=sessions))
+    blank = formcache.blank_form(_blank_form)
     if blank is None:
         raise Http404
     event = request._current_event = blank.event  # the context processor reuses it
@@ -158,14 +164,14 @@ def _may_share_page(request) -> bool:
     )
 
 
-def _submit(request, event: Event) -> HttpResponse:
+def _submit(request, event: Event, offered: dict) -> HttpResponse:
     throttle = antiabuse.hit_client(request, "register")
     if not throttle.allowed:
         return _too_many(request, throttle)
     check = antiabuse.check_submission(request.POST)
     if check.verdict == antiabuse.Verdict.REFUSED:
         return _refused(request, check)
-    form = RegistrationForm(request.POST, event=event)
+    form = RegistrationForm(request.POST, event=event, offered=offered)
     stamp = request.POST[antiabuse.STAMP_FIELD]
     is_valid = form.is_valid()
     if check.verdict == antiabuse.Verdict.TOO_FAST:

@@ -243,11 +243,11 @@ def test_checkin_runs_a_constant_number_of_queries(
 
     scan(desk_client, world.door, "warm-up")  # reads the permission, keeps the checkpoint, counts the figures
 
-    # session, user; ticket, the room's session, the seat, insert (in a savepoint, as
-    # the test runs in a transaction: 3), booked sessions, the figures counted with
-    # this check-in (the places held, the check-ins); the checkpoint as the previous
-    # scan kept it
-    with django_assert_num_queries(11):
+    # session, user; ticket (with whether it holds seats), the room's session, the seat,
+    # insert (in a savepoint, as the test runs in a transaction: 3), booked sessions, the
+    # figures counted with this check-in (the places held and the check-ins in one);
+    # the checkpoint as the previous scan kept it
+    with django_assert_num_queries(10):
         data = scan(desk_client, world.door, person.ticket_secret).json()
 
     assert data["result"] == "ok"
@@ -258,13 +258,80 @@ def test_entrance_scan_runs_a_constant_number_of_queries(desk_client, world, on_
     people = [register(world.event, name=f"Person {i}") for i in range(3)]
     scan(desk_client, world.entrance_7, people[0].ticket_secret)  # the permission, the checkpoint, the figures
 
-    # session (from the cache in production), user; ticket, insert (in a savepoint: 3),
-    # booked sessions, the figures counted with this check-in (the places held, the
-    # check-ins); the checkpoint as the first scan kept it
-    with django_assert_num_queries(9):
+    # session (from the cache in production), user; ticket (with whether it holds seats:
+    # none, so no query for the booked sessions), insert (in a savepoint: 3), the figures
+    # counted with this check-in (the places held and the check-ins in one); the
+    # checkpoint and its day's rule as the first scan kept them
+    with django_assert_num_queries(7):
         data = scan(desk_client, world.entrance_7, people[1].ticket_secret).json()
 
     assert (data["result"], CheckIn.objects.count()) == ("ok", 2)
+
+
+def test_entrance_scan_of_a_person_with_a_seat_lists_it_with_one_more_query(
+    desk_client, world, on_7_september, django_assert_num_queries
+):
+    booked = register(world.event, name="Booked", sessions=[world.workshop])
+    keep_checkpoint(desk_client, world.entrance_7)
+
+    # as for a person without seats (above), and the booked sessions
+    with django_assert_num_queries(8):
+        data = scan(desk_client, world.entrance_7, booked.ticket_secret).json()
+
+    assert data["result"] == "ok"
+    assert [s["title"] for s in data["attendee"]["sessions"]] == ["U-City"]
+    assert data["attendee"]["sessions"][0]["room"] == "Workshop room 1"
+
+
+def test_room_door_refuses_a_person_without_a_seat_without_looking_for_one(
+    desk_client, world, during_the_workshop, django_assert_num_queries
+):
+    unbooked = register(world.event, name="No seat")
+    keep_checkpoint(desk_client, world.door)
+
+    # session, user; ticket (holding no seat), the room's session; the figures as the
+    # previous scans counted them (a refusal changes nothing)
+    with django_assert_num_queries(4):
+        data = scan(desk_client, world.door, unbooked.ticket_secret).json()
+
+    assert (data["result"], data["reason"]) == ("refused", "not_booked")
+    assert data["attendee"]["sessions"] == []
+    assert not CheckIn.objects.exists()
+
+
+def test_counters_of_a_day_without_check_ins_show_the_places_held_in_one_query(
+    world, on_7_september, django_assert_num_queries
+):
+    from registration.desk import queries
+
+    for n in range(3):
+        register(world.event, name=f"Person {n}")
+    services.cancel(registration=register(world.event, name="Gone"))
+
+    with django_assert_num_queries(1):
+        figures = queries.counters(world.entrance_7, seoul(2010, 9, 7, 10, 0))
+
+    assert (figures.registered, figures.entered_today, figures.here_today, figures.inside) == (3, 0, 0, None)
+
+
+def test_counters_count_each_person_once_and_leave_out_undone_check_ins(world, during_the_workshop):
+    from registration.desk import queries
+
+    now = seoul(2010, 9, 8, 10, 0)
+    people = [register(world.event, name=f"Booked {n}", sessions=[world.workshop]) for n in range(3)]
+    for person in people:
+        checkins.check_in(checkpoint=world.entrance_8, registration=person, now=now)
+    checkins.check_in(checkpoint=world.door, registration=people[0], now=now)
+    undone = checkins.check_in(checkpoint=world.door, registration=people[1], now=now).checkin
+    checkins.undo(checkin=undone, now=now)
+    checkins.check_in(checkpoint=world.entrance_7, registration=people[2], now=seoul(2010, 9, 7, 10, 0))
+
+    at_door = queries.counters(world.door, now)
+    at_entrance = queries.counters(world.entrance_8, now)
+
+    assert (at_door.registered, at_door.entered_today, at_door.here_today, at_door.inside) == (3, 3, 1, 1)
+    assert at_door.session.slug == world.workshop.slug
+    assert (at_entrance.entered_today, at_entrance.here_today, at_entrance.inside) == (3, 3, None)
 
 
 def test_a_check_in_is_counted_in_its_own_answer_and_other_answers_are_a_few_seconds_old(

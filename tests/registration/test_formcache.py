@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from events.models import Event, Room, Session
 from registration import formcache
+from registration.models import Registration
 from tests.registration.pages import open_form, register_directly, submit, text, url, valid_data
 
 
@@ -243,3 +244,85 @@ def test_a_post_after_the_organiser_closed_registration_is_refused_at_once(clien
 
     assert response.status_code == 403
     assert "registration/closed.html" in [t.name for t in response.templates]
+
+
+# A POST takes the event and the sessions offered from the shared form ---------------------
+
+
+def test_a_post_reads_the_chosen_sessions_only_when_it_locks_them(client, clock, workshops):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    stamp = open_form(client)
+    clock.shift(formcache.MAX_AGE - 1)  # the shared form (and its event) still fresh
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url("start"), {**valid_data(sessions=[workshops[1].pk]), "form_stamp": stamp})
+
+    assert response.status_code == 302
+    reads = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT") and "events_session" in q["sql"]
+    ]
+    assert len(reads) == 1  # the services' lock (SQLite has no FOR UPDATE)
+    assert "FOR UPDATE" in reads[0] or not connection.features.has_select_for_update
+    assert [b.session_id for b in Registration.objects.get().bookings.all()] == [workshops[1].pk]
+
+
+def test_a_post_after_max_age_renews_the_shared_form_for_the_next_posts(
+    client, clock, workshops, django_assert_num_queries
+):
+    stamps = [open_form(client), open_form(client)]
+    clock.shift(formcache.MAX_AGE + 1)
+    client.post(url("start"), {**valid_data(), "form_stamp": stamps[0]})  # the event and sessions read again
+
+    # in a savepoint (2): the token and the address, the registration, the consents,
+    # the event's place, the welcome mail; the event as the previous POST renewed it
+    with django_assert_num_queries(7):
+        response = client.post(url("start"), {**valid_data(email="ana@example.org"), "form_stamp": stamps[1]})
+
+    assert response.status_code == 302
+    assert Registration.objects.count() == 2
+
+
+def test_a_post_for_a_session_unpublished_after_the_form_was_shared_is_refused(client, clock, workshops, on_commit):
+    stamp = open_form(client)
+    with on_commit():
+        hidden = Session.objects.get(pk=workshops[0].pk)
+        hidden.is_published = False
+        hidden.save()
+
+    response = submit(client, clock, valid_data(sessions=[workshops[0].pk]), stamp=stamp, wait=0)
+
+    assert response.status_code == 200
+    assert "Select a valid choice." in text(response)
+    assert not Registration.objects.exists()
+
+
+def test_a_session_unpublished_without_a_signal_is_refused_by_the_service(client, clock, workshops):
+    stamp = open_form(client)  # the shared form still offers the session for MAX_AGE seconds
+    Session.objects.filter(pk=workshops[0].pk).update(is_published=False)
+
+    response = submit(client, clock, valid_data(sessions=[workshops[0].pk]), stamp=stamp, wait=formcache.MAX_AGE - 1)
+
+    assert response.status_code == 200
+    assert "This session cannot be booked." in text(response)
+    assert not Registration.objects.exists()
+
+
+def test_overlapping_sessions_from_the_shared_form_are_refused_in_the_page_language(client, clock, workshops):
+    stamp = open_form(client, "ko")
+
+    response = submit(
+        client,
+        clock,
+        valid_data(sessions=[workshops[0].pk, workshops[1].pk]),
+        stamp=stamp,
+        wait=formcache.MAX_AGE - 1,
+        lang="ko",
+    )
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "“유시티”" in page
+    assert "“지리정보시스템”" in page
+    assert not Registration.objects.exists()

@@ -15,7 +15,7 @@ from registration.forms import (
     session_label,
 )
 from registration.models import BookingStatus, ConsentKind
-from tests.factories import EventFactory, SessionFactory, WorkshopFactory
+from tests.factories import EventFactory, SessionFactory, WorkshopFactory, seoul
 from tests.registration.pages import register_directly, valid_data
 
 
@@ -184,6 +184,57 @@ def test_session_ids_that_are_not_offered_are_field_errors(open_event, workshops
 
     assert not form.is_valid()
     assert [error.code for error in form.errors.as_data()["sessions"]] == [code]
+
+
+def offered_by_the_shared_form(open_event, workshops) -> dict:
+    from django.core.cache import cache
+
+    from registration import formcache
+
+    cache.clear()
+    blank = formcache.blank_form(lambda event, sessions: RegistrationForm(event=event, sessions=sessions))
+    return blank.offered()
+
+
+def test_a_choice_among_the_offered_sessions_is_cleaned_without_a_query(
+    open_event, workshops, django_assert_num_queries
+):
+    offered = offered_by_the_shared_form(open_event, workshops)
+
+    with django_assert_num_queries(0):
+        form = RegistrationForm(
+            valid_data(sessions=[workshops[2].pk, workshops[0].pk]), event=open_event, offered=offered
+        )
+        assert form.is_valid() is False  # the two overlap
+    with django_assert_num_queries(0):
+        single = RegistrationForm(valid_data(sessions=[workshops[2].pk]), event=open_event, offered=offered)
+        assert single.is_valid()
+
+    assert form.errors["sessions"] == [
+        "“U-City” and “UN e-Government” take place at the same time. Choose one of them."
+    ]
+    assert single.session_ids() == [workshops[2].pk]
+
+
+def test_a_choice_the_shared_form_did_not_offer_is_checked_against_the_database(open_event, workshops):
+    offered = offered_by_the_shared_form(open_event, workshops)
+    later = WorkshopFactory(
+        event=open_event, slug="added-later", starts_at=seoul(2010, 9, 9, 9, 0), ends_at=seoul(2010, 9, 9, 10, 0)
+    )
+
+    form = RegistrationForm(valid_data(sessions=[later.pk]), event=open_event, offered=offered)
+    unknown = RegistrationForm(valid_data(sessions=["999999"]), event=open_event, offered=offered)
+
+    assert form.is_valid()
+    assert form.session_ids() == [later.pk]
+    assert [error.code for error in unknown.errors.as_data()["sessions"]] == ["invalid_choice"]
+
+
+def test_no_session_chosen_cleans_to_an_empty_list(open_event, workshops):
+    form = bound(open_event)
+
+    assert form.is_valid()
+    assert (form.cleaned_data["sessions"], form.session_ids()) == ([], [])
 
 
 def test_error_summary_links_checkbox_groups_to_their_first_box(open_event, delegates_session):

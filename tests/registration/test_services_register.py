@@ -226,6 +226,24 @@ def test_register_same_submission_token_twice_creates_one_registration(event):
     assert_counters_consistent(event)
 
 
+def test_register_a_form_sent_again_with_an_address_now_registered_by_another_gives_its_own(event):
+    """The earlier-submission lookup finds two rows, the form's own (by its token)
+    and another with the address: the form's own wins and no mail is queued."""
+    own = services.register(
+        event=event, person=PersonFactory(email="first@example.org"), session_ids=[], submission_token="tok-1"
+    ).registration
+    other = register(event, email="second@example.org").registration
+
+    again = services.register(
+        event=event, person=PersonFactory(email="SECOND@example.org"), session_ids=[], submission_token="tok-1"
+    )
+
+    assert (again.created, again.registration.pk) == (False, own.pk)
+    assert Registration.objects.count() == 2
+    assert mail_kinds(own) == [MailKind.CONFIRMATION]
+    assert mail_kinds(other) == [MailKind.CONFIRMATION]
+
+
 def test_register_same_email_in_other_case_gives_existing_registration(event):
     session = workshop(event, capacity=5)
     first = register(event, [session], email="Minji.Kim@Example.kr", name="Kim Minji").registration
