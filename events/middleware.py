@@ -8,6 +8,8 @@ page cache (events/pagecache.py) are answered before this middleware runs.
 
 `request.event` is lazy, like `request.user`: when there is no current edition it
 stands for None and is false, so test it with `if request.event`, never `is None`.
+A view that already holds the current edition from elsewhere (the registration
+form, from its shared cache entry) sets `request.event` to it, so it is not read again.
 """
 
 from django.utils.functional import SimpleLazyObject
@@ -18,15 +20,7 @@ from events.queries import get_current_event
 def attach_current_event(request) -> None:
     """Give `request` its lazy `event` (also for a request answered before the
     middleware ran, such as a 404 from wegov.middleware)."""
-    request.event = SimpleLazyObject(lambda: _load(request))
-
-
-def _load(request):
-    # registration/views.py's form still hands over the event of its shared form this
-    # way (until it sets request.event itself): reuse it rather than read it again.
-    if hasattr(request, "_current_event"):
-        return request._current_event
-    return get_current_event()
+    request.event = SimpleLazyObject(get_current_event)
 
 
 class CurrentEventMiddleware:

@@ -89,7 +89,7 @@ def start(request):
     blank = formcache.blank_form(_blank_form)
     if blank is None:
         raise Http404
-    event = request._current_event = blank.event  # the context processor reuses it
+    event = request.event = blank.event  # events/middleware.py: the context processor reuses it
     if not event.registration_is_open():
         return _closed(request, event, status=403)
     return _submit(request, event, blank.offered())
@@ -110,7 +110,7 @@ def _blank_form_page(request) -> HttpResponse:
     blank = formcache.blank_form(_blank_form)
     if blank is None:
         raise Http404
-    event = request._current_event = blank.event  # the context processor reuses it
+    event = request.event = blank.event  # events/middleware.py: the context processor reuses it
     if not event.registration_is_open():
         return _closed(request, event, status=200)
     stamp = antiabuse.new_stamp()
