@@ -115,7 +115,7 @@ def prepare(out: Path) -> int:
     from django.utils import timezone
 
     from events.models import Event, Session
-    from registration import roles, services
+    from registration import queries, roles, services
     from registration.models import Checkpoint, CheckpointKind, Registration, Status
 
     registrations = int(os.environ.get("BENCH_REGISTRATIONS", "2000"))
@@ -143,7 +143,7 @@ def prepare(out: Path) -> int:
     checkpoint = Checkpoint.objects.get(event=event, slug=f"entrance-{BENCH_DAY.isoformat()}")
     if checkpoint.kind != CheckpointKind.ENTRANCE or checkpoint.day != today:
         raise RuntimeError(f"{checkpoint.slug} is not today's entrance after moving the summit")
-    workshops = list(services.bookable_sessions(event).values_list("pk", flat=True))
+    workshops = list(queries.bookable_sessions(event).values_list("pk", flat=True))
 
     categories = [name for name, weight in CATEGORIES for _ in range(weight)]
     people = []
@@ -238,10 +238,10 @@ def rush_setup(seats: str) -> int:
     from django.db.models import Max
 
     from events.models import Event, Session
-    from registration import services
+    from registration import queries
 
     event = Event.objects.get(is_current=True)
-    model = services.bookable_sessions(event).order_by("pk").first()
+    model = queries.bookable_sessions(event).order_by("pk").first()
     last = Session.objects.filter(event=event).aggregate(Max("ends_at"))["ends_at__max"]
     workshop = Session.objects.create(
         event=event,
@@ -257,7 +257,7 @@ def rush_setup(seats: str) -> int:
         capacity=int(seats),
     )
     cache.clear()
-    others = list(services.bookable_sessions(event).exclude(pk=workshop.pk).values_list("pk", flat=True))
+    others = list(queries.bookable_sessions(event).exclude(pk=workshop.pk).values_list("pk", flat=True))
     json.dump({"event": event.pk, "workshop": workshop.pk, "workshops": others}, sys.stdout)
     return 0
 

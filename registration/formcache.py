@@ -64,7 +64,7 @@ from django.utils.translation import get_language
 from events import pagecache
 from events.models import Event, Session
 from events.queries import get_current_event
-from registration import services
+from registration import queries
 
 MAX_AGE = 5  # seconds: how old what a form shows can be (seat counts, edits without a signal)
 TIMEOUT = 3600  # seconds an entry is kept at most
@@ -127,7 +127,7 @@ def blank_form(build_form) -> BlankForm | None:
     event = get_current_event()
     if event is None:
         return None
-    sessions = list(services.bookable_sessions(event).order_by("starts_at", "room__position", "pk"))
+    sessions = list(queries.bookable_sessions(event))
     state = shown_state(event, sessions)
     page = None
     if entry is not None and entry["version"] == version and entry["state"] == state:

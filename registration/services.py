@@ -35,8 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Lower
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -73,11 +72,6 @@ class Outcome:
     waitlisted_sessions: list[Session] = field(default_factory=list)
 
 
-# Reads the register path and the shared form take from here (phase 2 moves them to queries).
-bookable_sessions = queries.bookable_sessions
-same_address = queries.same_address
-
-
 def _sent_before(event: Event, email: str, submission_token: str | None) -> tuple:
     """(the registration this form already made, or None; else the event's
     registration with this address, or None), in one query: both are looked up
@@ -85,10 +79,10 @@ def _sent_before(event: Event, email: str, submission_token: str | None) -> tupl
     there are at most two rows, and a row without the token is the address's."""
     if not (submission_token or email):
         return None, None
-    by_token = Q(submission_token=submission_token) if submission_token else Q(pk__in=[])
-    # compared as same_address() compares, by the database (LOWER), not by Python
-    by_address = Q(event=event, email_key=Lower(Value(email))) & ~Q(email="") if email else Q(pk__in=[])
-    rows = Registration.objects.alias(email_key=Lower("email")).filter(by_token | by_address).order_by()[:2]
+    none = Registration.objects.none()
+    by_token = Registration.objects.filter(submission_token=submission_token) if submission_token else none
+    by_address = queries.same_address(event, email) if email else none  # as the unique constraint compares
+    rows = (by_token | by_address).order_by()[:2]
     earlier = existing = None
     for row in rows:
         if submission_token and row.submission_token == submission_token:
@@ -199,7 +193,7 @@ def register(
             winner = Registration.objects.filter(submission_token=submission_token).first()
             if winner is not None:
                 return Outcome(registration=winner, created=False)
-        winner = same_address(event, email).first() if email else None
+        winner = queries.same_address(event, email).first() if email else None
         if winner is None:
             raise
         with transaction.atomic():

@@ -149,7 +149,7 @@ def _chosen_session(request, event: Event):
     slug = request.GET.get("session", "")
     if not slug or len(slug) > 100 or not slug.isascii():
         return None
-    return services.bookable_sessions(event).filter(slug=slug).first()
+    return queries.bookable_sessions(event).filter(slug=slug).first()
 
 
 def _may_share_page(request) -> bool:
