@@ -26,7 +26,6 @@ from events.models import Audience, Event, Session
 from registration.clock import desk_now
 from registration.models import (
     Booking,
-    BookingStatus,
     Category,
     CheckIn,
     Checkpoint,
@@ -36,6 +35,7 @@ from registration.models import (
     Registration,
     Status,
 )
+from registration.querysets import normalise_code
 from registration.services import has_sensitive_consent
 
 
@@ -95,7 +95,7 @@ def for_scan(registrations: QuerySet) -> QuerySet:
     needs may be shown (with_needs_consent) and `holds_seats`, whether the person
     has a confirmed seat in any session (without one, the answer's list of
     sessions and a room door's seat check need no query)."""
-    seats = Booking.objects.filter(registration=OuterRef("pk"), status=BookingStatus.CONFIRMED)
+    seats = Booking.objects.filter(registration=OuterRef("pk")).confirmed()
     return with_needs_consent(registrations).annotate(holds_seats=Exists(seats))
 
 
@@ -143,8 +143,9 @@ def find_ticket(*, event: Event, text: str) -> Registration | None:
     if not text or len(text) > 100:
         return None
     query = Q(ticket_secret=text)
-    if len(text) <= 12:
-        query |= Q(code=text.upper().replace("-", "").replace(" ", ""))
+    code = normalise_code(text)
+    if code:
+        query |= Q(code=code)
     registration = for_scan(Registration.objects.filter(query, event_id=event.pk)).first()
     if registration is not None:
         registration.event = event
@@ -205,7 +206,7 @@ def _holds_seat(registration: Registration, session: Session) -> bool:
     with `holds_seats` false (for_scan)."""
     if getattr(registration, "holds_seats", None) is False:
         return False
-    return registration.bookings.filter(session=session, status=BookingStatus.CONFIRMED).exists()
+    return registration.bookings.filter(session=session).confirmed().exists()
 
 
 def _insert(checkin: CheckIn) -> None:

@@ -15,6 +15,7 @@ from django.db.models import Q
 from events.models import Event
 from registration.checkin import with_needs_consent
 from registration.models import Registration
+from registration.querysets import normalise_code
 
 KEY_OF_JAMO = {
     "ㅂ": "q", "ㅈ": "w", "ㄷ": "e", "ㄱ": "r", "ㅅ": "t", "ㅛ": "y", "ㅕ": "u", "ㅑ": "i", "ㅐ": "o", "ㅔ": "p",
@@ -62,8 +63,8 @@ def ticket_typed_in_hangul(*, event: Event, text: str) -> Registration | None:
     if not keys.isascii():
         return None  # other Hangul than the input method makes: a name, not a code
     query = Q(ticket_secret__iexact=keys)
-    code = keys.upper().replace("-", "").replace(" ", "")
-    if len(code) <= 12:
+    code = normalise_code(keys)
+    if code:
         query |= Q(code=code)
     registration = with_needs_consent(Registration.objects.filter(query, event_id=event.pk)).first()
     if registration is not None:
