@@ -144,34 +144,18 @@ def register(
     try:
         with transaction.atomic():
             earlier, existing = _sent_before(event, email, submission_token)
-            if earlier is not None:
-                return Outcome(registration=earlier, created=False)
-            if existing is not None and existing.status != Status.CANCELLED:
-                outbox.queue(kind=MailKind.EXISTING, registration=existing, to_email=email)
-                return Outcome(registration=existing, created=False)
-            sessions = _lock_sessions(session_ids, event)
+            known = _known_outcome(earlier, existing, email)
+            if known is not None:
+                return known
+            sessions = _lock_sessions(session_ids, event)  # lock 1: the sessions
             check_session_choice(event=event, category=person["category"], sessions=sessions)
-
             if existing is not None:
-                # Someone who cancelled registers again: the same row starts
-                # over, with new secrets so the old ticket and link stay dead.
-                registration = Registration.objects.select_for_update().get(pk=existing.pk)
+                registration = _start_over(existing, submission_token=submission_token, walk_in=walk_in)  # lock 2
                 if registration.status != Status.CANCELLED:  # registered again meanwhile
-                    outbox.queue(kind=MailKind.EXISTING, registration=registration, to_email=email)
-                    return Outcome(registration=registration, created=False)
-                registration.ticket_secret, registration.manage_secret = new_secret(), new_secret()
-                registration.cancelled_at = None
-                registration.submission_token = submission_token or None
-                registration.is_walk_in = walk_in
+                    return _known_outcome(None, registration, email)
             else:
                 registration = Registration(event=event, submission_token=submission_token or None, is_walk_in=walk_in)
-            for name in PERSON_FIELDS:
-                if name in person:
-                    setattr(registration, name, person[name])
-            registration.email = email
-            # Tentative, from the event as read before any lock: settled below.
-            registration.status = _initial_status(event, registration.category)
-            registration.save()
+            _fill_in(registration, person, email=email, event=event)
             statuses = {s.pk: _book(registration, s, now, new=existing is None) for s in sessions}
             _record_consents(
                 registration,
@@ -180,25 +164,72 @@ def register(
                 via="desk" if walk_in else "online",
                 now=now,
             )
-            _settle_place(registration, sessions, statuses, event, now)  # the event's row: last
-            if email:
-                outbox.queue(kind=_welcome_mail(registration.status), registration=registration)
-            waitlisted = [s for s in sessions if statuses[s.pk] == BookingStatus.WAITLISTED]
-            return Outcome(registration=registration, created=True, waitlisted_sessions=waitlisted)
+            _settle_place(registration, sessions, statuses, event, now)  # lock 3: the event's row, last
+            return _welcomed(registration, email, sessions, statuses)
     except IntegrityError:
-        # A concurrent request with the same token or address won the race: it
-        # committed first, so the row is there now. Another form with a known
-        # address gets the existing registration's link, as above.
-        if submission_token:
-            winner = Registration.objects.filter(submission_token=submission_token).first()
-            if winner is not None:
-                return Outcome(registration=winner, created=False)
-        winner = queries.same_address(event, email).first() if email else None
+        winner = _race_lost(event, email, submission_token)
         if winner is None:
             raise
-        with transaction.atomic():
-            outbox.queue(kind=MailKind.EXISTING, registration=winner, to_email=email)
-        return Outcome(registration=winner, created=False)
+        return winner
+
+
+# register's steps ------------------------------------------------------------
+
+
+def _known_outcome(earlier: Registration | None, existing: Registration | None, email: str) -> Outcome | None:
+    """A form sent before gets its registration; a known address, not cancelled, its link again."""
+    if earlier is not None:
+        return Outcome(registration=earlier, created=False)
+    if existing is not None and existing.status != Status.CANCELLED:
+        outbox.queue(kind=MailKind.EXISTING, registration=existing, to_email=email)
+        return Outcome(registration=existing, created=False)
+    return None
+
+
+def _start_over(existing: Registration, *, submission_token: str | None, walk_in: bool) -> Registration:
+    """Lock the cancelled registration and give it new secrets (old ticket and link dead), if still cancelled."""
+    registration = Registration.objects.select_for_update().get(pk=existing.pk)
+    if registration.status != Status.CANCELLED:
+        return registration
+    registration.ticket_secret, registration.manage_secret = new_secret(), new_secret()
+    registration.cancelled_at = None
+    registration.submission_token = submission_token or None
+    registration.is_walk_in = walk_in
+    return registration
+
+
+def _fill_in(registration: Registration, person: dict, *, email: str, event: Event) -> None:
+    """Save the person's fields with a tentative status, from the event as read before any lock."""
+    for name in PERSON_FIELDS:
+        if name in person:
+            setattr(registration, name, person[name])
+    registration.email = email
+    registration.status = _initial_status(event, registration.category)
+    registration.save()
+
+
+def _welcomed(registration: Registration, email: str, sessions: list[Session], statuses: dict[int, str]) -> Outcome:
+    """Queue the welcome mail for the settled status (with an address) and say which sessions wait."""
+    if email:
+        outbox.queue(kind=_welcome_mail(registration.status), registration=registration)
+    waitlisted = [s for s in sessions if statuses[s.pk] == BookingStatus.WAITLISTED]
+    return Outcome(registration=registration, created=True, waitlisted_sessions=waitlisted)
+
+
+def _race_lost(event: Event, email: str, submission_token: str | None) -> Outcome | None:
+    """The registration that won a race for the token or address (its link mailed again), or None."""
+    # A concurrent request with the same token or address won the race: it
+    # committed first, so the row is there now.
+    if submission_token:
+        winner = Registration.objects.filter(submission_token=submission_token).first()
+        if winner is not None:
+            return Outcome(registration=winner, created=False)
+    winner = queries.same_address(event, email).first() if email else None
+    if winner is None:
+        return None
+    with transaction.atomic():
+        outbox.queue(kind=MailKind.EXISTING, registration=winner, to_email=email)
+    return Outcome(registration=winner, created=False)
 
 
 def change_sessions(*, registration: Registration, session_ids: list[int], now: datetime | None = None) -> Outcome:
