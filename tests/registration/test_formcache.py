@@ -86,7 +86,7 @@ def test_the_shared_page_carries_a_token_that_passes_the_csrf_check(clock, works
 
 
 def test_a_pending_message_shows_on_the_form_to_its_visitor_only(clock, workshops):
-    from tests.events.test_page_cache import _with_message
+    from tests.events.pagecache_helpers import with_message as _with_message
 
     Client().get(url("start", "en"))  # the page is shared from here on
     with_message = Client()
