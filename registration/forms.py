@@ -433,3 +433,14 @@ class LostLinkForm(ErrorSummaryMixin, forms.Form):
         help_text=_("The address you registered with."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class CorrectAddressForm(ErrorSummaryMixin, forms.Form):
+    """The "Check your e-mail" page's correction of a mistyped address
+    (registration.correction decides what it changes)."""
+
+    email = EmailAddressField(
+        label=_("The right e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

@@ -222,6 +222,9 @@ class MailStatus(models.TextChoices):
     # queued -> withdrawn: no longer true when its turn came (a confirmation for a
     # registration cancelled meanwhile); never sent.
     WITHDRAWN = "withdrawn", _("Not sent: no longer true")
+    # queued -> superseded: the address was corrected right after registering
+    # (registration.correction); the mail to the mistyped address is never sent.
+    SUPERSEDED = "superseded", _("Not sent: address corrected")
 
 
 class MailKind(models.TextChoices):

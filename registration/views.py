@@ -25,9 +25,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.models import Event
-from registration import antiabuse, formcache, mailings, queries, services, tickets
+from registration import antiabuse, correction, formcache, mailings, queries, services, tickets
 from registration.errors import RegistrationError
-from registration.forms import DetailsForm, LostLinkForm, NewsForm, RegistrationForm, SessionsForm
+from registration.forms import (
+    CorrectAddressForm,
+    DetailsForm,
+    LostLinkForm,
+    NewsForm,
+    RegistrationForm,
+    SessionsForm,
+)
 from registration.models import Registration, Status
 
 logger = logging.getLogger(__name__)
@@ -197,7 +204,10 @@ def _submit(request, event: Event, offered: dict) -> HttpResponse:
     # The same page whether the address was new or known: only the mail differs.
     # Nothing from here on touches the database (or the session): the registration
     # is committed and its confirmation page must show even if the connection is lost.
-    return remember_address(redirect("registration:sent"), SENT_COOKIE, form.cleaned_data["email"])
+    # The form's token goes in the correction cookie either way: it names the
+    # registration this form made, if it made one (registration.correction).
+    response = remember_address(redirect("registration:sent"), SENT_COOKIE, form.cleaned_data["email"])
+    return correction.remember_submission(response, path=reverse("registration:start"), token=check.token)
 
 
 def _form_page(
@@ -230,11 +240,32 @@ def _form_page(
     return response
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def sent(request):
-    """After submitting: "check your e-mail", identical for a new and a known address."""
+    """After submitting: "check your e-mail", identical for a new and a known
+    address, with a form to correct a mistyped address. The correction changes
+    the registration this browser's form made, if it made one; the page that
+    follows is the same either way (registration.correction)."""
     email = remembered_address(request, SENT_COOKIE)
-    return mark_private(render(request, "registration/sent.html", {"email": email}))
+    if request.method == "GET":
+        form = CorrectAddressForm(initial={"email": email})
+        return _sent_page(request, email, form, corrected=request.GET.get("corrected") == "1")
+    throttle = antiabuse.hit_client(request, "register")  # a form post like the registration form's
+    if not throttle.allowed:
+        return _too_many(request, throttle)
+    form = CorrectAddressForm(request.POST)
+    if not form.is_valid():
+        return _sent_page(request, email, form)
+    corrected = form.cleaned_data["email"]
+    result = correction.correct_address(submission_token=correction.remembered_submission(request), email=corrected)
+    logger.info("Address correction: %s", result)
+    response = redirect(reverse("registration:sent") + "?corrected=1")
+    return remember_address(response, SENT_COOKIE, corrected)
+
+
+def _sent_page(request, email: str, form: CorrectAddressForm, *, corrected: bool = False) -> HttpResponse:
+    context = {"email": email, "form": form, "corrected": corrected}
+    return mark_private(render(request, "registration/sent.html", context))
 
 
 # Lost link ------------------------------------------------------------------------------

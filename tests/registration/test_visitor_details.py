@@ -134,12 +134,15 @@ def test_the_sent_page_says_what_happens_next_and_how_to_correct_the_address(cli
 
     html = response.content.decode()
     assert next_heading in html
-    assert html.count("ana@exmaple.org") == 1
+    assert html.count("ana@exmaple.org") == 2  # in the text, and in the correction form's field to edit
     with translation.override(lang):
         assert (
             translation.gettext(
-                "If the address above has a typo, the e-mail cannot reach you: register again with the right address."
+                "If the address has a typo, the e-mail cannot reach you. Correct it here within 30 minutes of "
+                "registering, in this browser: your registration then keeps its place and seats, and the e-mail "
+                "goes to the right address."
             )
             in html
         )
+        assert translation.gettext("Correct the address") in html
     assert f'href="{start}">{again}</a>' in html
