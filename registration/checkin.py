@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import pagecache
 from events.models import Audience, Event, Session
+from registration import hangul
 from registration.clock import desk_now
 from registration.models import (
     Booking,
@@ -138,11 +139,23 @@ def _consented_needs(registration: Registration) -> str:
 def find_ticket(*, event: Event, text: str) -> Registration | None:
     """The registration of `event` whose ticket secret, or short code, was
     scanned or typed, with what the scan's answer needs (for_scan; one query;
-    the event is the one given, not read again)."""
+    the event is the one given, not read again). A code a USB scanner typed while
+    the computer's input method was in Hangul mode ("ㅁㅠ2ㅊ…") is read back as the
+    keys it was typed with, its secret compared without case (registration/hangul.py):
+    one more query, only when the first finds nothing."""
     text = (text or "").strip()
     if not text or len(text) > 100:
         return None
-    query = Q(ticket_secret=text)
+    registration = _ticket(event, Q(ticket_secret=text), text)
+    if registration is None and hangul.has_hangul(text):
+        keys = hangul.latin_keys(text)
+        if keys.isascii():  # other Hangul than the input method makes is a name, not a code
+            registration = _ticket(event, Q(ticket_secret__iexact=keys), keys)
+    return registration
+
+
+def _ticket(event: Event, secret: Q, text: str) -> Registration | None:
+    query = secret
     code = normalise_code(text)
     if code:
         query |= Q(code=code)

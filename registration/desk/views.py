@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from registration import checkin as checkins
 from registration.checkin import Result
 from registration.clock import desk_now, desk_today
-from registration.desk import answers, hangul, queries
+from registration.desk import answers, queries
 from registration.desk.auth import desk_api, desk_required
 from registration.models import CheckpointKind
 from registration.search import fold
@@ -154,10 +154,7 @@ def api_checkin(request):
     checkpoint = _checkpoint(data.get("checkpoint"), shared=True)
     ticket, code = data.get("ticket"), data.get("registration")
     if ticket is not None:
-        text = _text(ticket, "ticket", 200)
-        registration = checkins.find_ticket(event=checkpoint.event, text=text)
-        if registration is None and hangul.has_hangul(text):  # a scanner typing in Hangul mode
-            registration = hangul.ticket_typed_in_hangul(event=checkpoint.event, text=text)
+        registration = checkins.find_ticket(event=checkpoint.event, text=_text(ticket, "ticket", 200))
     elif code is not None:
         registration = queries.registration_by_code(_text(code, "registration", 20), event_id=checkpoint.event_id)
     else:

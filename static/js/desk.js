@@ -15,7 +15,7 @@
   // A scanner typing while the Korean input method is in Hangul mode (2-set) sends
   // jamo: the key of each jamo (upper case for Shift's ㅃㅉㄸㄲㅆㅒㅖ), two keys for
   // compound vowels and final clusters; syllables are decomposed first. The server
-  // does the same (registration/desk/hangul.py) and compares the secret without case.
+  // does the same (registration/hangul.py) and compares the secret without case.
   var JAMO_KEYS = {
     "ㅂ": "q", "ㅈ": "w", "ㄷ": "e", "ㄱ": "r", "ㅅ": "t", "ㅛ": "y", "ㅕ": "u", "ㅑ": "i", "ㅐ": "o", "ㅔ": "p",
     "ㅁ": "a", "ㄴ": "s", "ㅇ": "d", "ㄹ": "f", "ㅎ": "g", "ㅗ": "h", "ㅓ": "j", "ㅏ": "k", "ㅣ": "l",

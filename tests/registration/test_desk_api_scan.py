@@ -251,7 +251,7 @@ def test_a_korean_name_is_not_taken_for_a_ticket(desk_client, world, on_7_septem
     ],
 )
 def test_latin_keys_of_hangul_mode_text(typed, keys):
-    from registration.desk.hangul import latin_keys
+    from registration.hangul import latin_keys
 
     assert latin_keys(typed) == keys
 

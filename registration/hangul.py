@@ -5,17 +5,10 @@ and the input method turns them into jamo and syllables ("dkssud" -> "안녕").
 latin_keys() gives back the keys: syllables are decomposed into their jamo, and
 each jamo is the key that types it. Shift+Q/W/E/R/T/O/P type ㅃㅉㄸㄲㅆㅒㅖ, so
 those come back upper-case; for every other letter Hangul mode types the same
-jamo with or without Shift, so the case is lost: ticket_typed_in_hangul() compares
+jamo with or without Shift, so the case is lost: checkin.find_ticket() compares
 the ticket secret without case (a secret is 32 random characters, so no two differ
 by case alone in practice). Digits, "-" and "_" pass through the input method.
 """
-
-from django.db.models import Q
-
-from events.models import Event
-from registration.checkin import with_needs_consent
-from registration.models import Registration
-from registration.querysets import normalise_code
 
 KEY_OF_JAMO = {
     "ㅂ": "q", "ㅈ": "w", "ㄷ": "e", "ㄱ": "r", "ㅅ": "t", "ㅛ": "y", "ㅕ": "u", "ㅑ": "i", "ㅐ": "o", "ㅔ": "p",
@@ -51,22 +44,3 @@ def latin_keys(text: str) -> str:
         else:
             keys.append(KEY_OF_JAMO.get(char, char))
     return "".join(keys)
-
-
-def ticket_typed_in_hangul(*, event: Event, text: str) -> Registration | None:
-    """The registration of `event` whose ticket secret or code a scanner typed in
-    Hangul mode (`text` holds Hangul), or None. Compares without case (see above)."""
-    text = (text or "").strip()
-    if not has_hangul(text) or len(text) > 100:
-        return None
-    keys = latin_keys(text)
-    if not keys.isascii():
-        return None  # other Hangul than the input method makes: a name, not a code
-    query = Q(ticket_secret__iexact=keys)
-    code = normalise_code(keys)
-    if code:
-        query |= Q(code=code)
-    registration = with_needs_consent(Registration.objects.filter(query, event_id=event.pk)).first()
-    if registration is not None:
-        registration.event = event
-    return registration
