@@ -305,3 +305,17 @@ def test_mail_without_a_registration_is_still_a_polite_message(event):
     assert "We have no registration with this e-mail address" in message.body
     assert message.related == []
     message.message().as_bytes()
+
+
+@pytest.mark.parametrize(("language", "dates"), [("en", "September 6–8, 2010"), ("ko", "2010년 9월 6일~8일")])
+def test_the_event_dates_are_written_as_the_pages_write_them(language, dates, mailoutbox):
+    """One date style per language: the mail's event line uses the pages' date range,
+    not two full dates ("September 6, 2010 – September 8, 2010")."""
+    event = EventFactory(start_date=seoul(2010, 9, 6, 9, 0).date(), end_date=seoul(2010, 9, 8, 9, 0).date())
+    register(event, email="dates@example.org", language=language)
+
+    message = sent_to(mailoutbox, "dates@example.org")
+
+    for body in (parts(message)["text/plain"].get_content(), parts(message)["text/html"].get_content()):
+        assert f": {dates}, " in body
+        assert "2010 – " not in body and "일 – 2010" not in body
