@@ -36,6 +36,7 @@ from registration.desk.admin import AttentionFilter, CheckInInline, print_badges
 from registration.errors import RegistrationError
 from registration.forms import EmailAddressField
 from registration.models import (
+    ENDED,
     Booking,
     Consent,
     MailStatus,
@@ -244,7 +245,7 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
     def cancel_selected(self, request, queryset):
         done = skipped = 0
         for registration in queryset.order_by("pk"):
-            if registration.status in (Status.CANCELLED, Status.REJECTED):
+            if registration.status in ENDED:
                 skipped += 1
                 continue
             services.cancel(registration=registration)

@@ -30,12 +30,12 @@ from django.utils import timezone
 
 from registration import outbox, queries, services
 from registration.models import (
+    ENDED,
     WELCOME_MAIL,
     MailKind,
     MailStatus,
     OutgoingMail,
     Registration,
-    Status,
     new_code,
     new_secret,
 )
@@ -43,7 +43,6 @@ from registration.models import (
 CORRECTION_COOKIE = "wegov_correct"
 CORRECTION_MAX_AGE = 30 * 60  # seconds
 _SALT = "registration.correction"
-RUNNING = (Status.CONFIRMED, Status.PENDING, Status.WAITLISTED)
 SUPERSEDED_NOTE = "Not sent: the address was corrected right after registering."
 
 
@@ -115,7 +114,7 @@ def correct_address(*, submission_token: str, email: str) -> Result:
 
 def _running(registrations) -> Registration | None:
     registration = registrations.select_related("event").first()
-    if registration is None or registration.status not in RUNNING or registration.details_destroyed_at:
+    if registration is None or registration.status in ENDED or registration.details_destroyed_at:
         return None
     return registration
 

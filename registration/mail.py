@@ -23,7 +23,7 @@ from django.utils import translation
 from events.calendar import UID_DOMAIN
 from events.queries import get_current_event
 from registration import queries, tickets
-from registration.models import BookingStatus, MailKind, OutgoingMail, Registration, Status
+from registration.models import ENDED, BookingStatus, MailKind, OutgoingMail, Registration, Status
 
 TEMPLATE_DIR = "registration/email"
 MISSING = "missing"  # the templates for a mail whose registration is gone
@@ -128,7 +128,7 @@ def _registration_context(mail: OutgoingMail, registration: Registration):
         "waiting": [b.session for b in bookings if b.status == BookingStatus.WAITLISTED],
         "promoted_session": next((b.session for b in booked if b.session.slug == promoted_slug), None),
         "is_pending": registration.status == Status.PENDING,
-        "is_ended": registration.status in (Status.CANCELLED, Status.REJECTED),
+        "is_ended": registration.status in ENDED,
     }
     related, attachments = [], []
     if mail.kind in TICKET_KINDS and registration.status == Status.CONFIRMED:

@@ -64,6 +64,8 @@ class Status(models.TextChoices):
 
 
 HOLDS_A_PLACE = (Status.CONFIRMED, Status.PENDING)
+# A registration in one of these has ended: no place, no ticket, nothing more to send.
+ENDED = (Status.CANCELLED, Status.REJECTED)
 
 # The details a person gives about themselves. DETAILS_FIELDS they may change
 # later on their own page; the e-mail address and the category are fixed there.

@@ -53,7 +53,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from registration.models import MailKind, MailStatus, OutgoingMail, Registration, Status
+from registration.models import ENDED, MailKind, MailStatus, OutgoingMail, Registration
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,6 @@ UNTRUE_ONCE_ENDED = {
     MailKind.PROMOTED,
     MailKind.UPDATED,
 }
-ENDED_STATUSES = (Status.CANCELLED, Status.REJECTED)
 WITHDRAWN_NOTE = "Not sent: the registration was cancelled or refused before this mail went out."
 
 ABANDONED = (
@@ -234,7 +233,7 @@ def _claim(*, pk: int | None = None, due_by: datetime | None = None) -> Claim | 
         mail = rows.first()
         if mail is None:
             return None
-        if mail.kind in UNTRUE_ONCE_ENDED and mail.registration and mail.registration.status in ENDED_STATUSES:
+        if mail.kind in UNTRUE_ONCE_ENDED and mail.registration and mail.registration.status in ENDED:
             mail.status, mail.last_error = MailStatus.WITHDRAWN, WITHDRAWN_NOTE
             mail.save(update_fields=["status", "last_error"])
             return Claim(mail.pk, mail.to_email, mail.attempts, timezone.now(), None, withdrawn=True)

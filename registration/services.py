@@ -45,6 +45,7 @@ from registration import outbox, queries
 from registration.errors import RegistrationError
 from registration.models import (
     DETAILS_FIELDS,
+    ENDED,
     HOLDS_A_PLACE,
     PERSON_FIELDS,
     WELCOME_MAIL,
@@ -249,7 +250,7 @@ def change_sessions(*, registration: Registration, session_ids: list[int], now: 
             if not current.keys() <= held:
                 continue  # booked meanwhile in a session not locked: lock again, in order
             event = registration.event
-            if registration.status in (Status.CANCELLED, Status.REJECTED):
+            if registration.status in ENDED:
                 raise RegistrationError(_("This registration has been cancelled."), code="cancelled")
             if not event.registration_is_open(now):
                 raise RegistrationError(
@@ -553,7 +554,7 @@ def _end(*, registration: Registration, status: str, mail: str, now: datetime | 
     with transaction.atomic():
         sessions = _lock_event_sessions(registration.event_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status in (Status.CANCELLED, Status.REJECTED):
+        if registration.status in ENDED:
             return registration
         if status == Status.REJECTED and registration.status != Status.PENDING:
             raise RegistrationError(_("Only a registration awaiting approval can be rejected."), code="not_pending")

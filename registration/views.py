@@ -35,7 +35,7 @@ from registration.forms import (
     RegistrationForm,
     SessionsForm,
 )
-from registration.models import Registration, Status
+from registration.models import ENDED, Registration, Status
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,6 @@ SENT_COOKIE = "wegov_sent_to"
 LOST_COOKIE = "wegov_lost_for"
 ADDRESS_COOKIE_SALT = "registration.views.address"
 ADDRESS_COOKIE_MAX_AGE = 15 * 60  # seconds
-ENDED = (Status.CANCELLED, Status.REJECTED)
 
 
 def mark_private(response: HttpResponse) -> HttpResponse:

@@ -5,9 +5,7 @@ from django.utils import formats
 
 from registration import checkin as checkins
 from registration.desk import queries
-from registration.models import Registration, Status
-
-ENDED = (Status.CANCELLED, Status.REJECTED)
+from registration.models import ENDED, Registration
 
 
 def attention(registration: Registration, *, admitted: bool) -> checkins.Attention:
