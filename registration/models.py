@@ -90,6 +90,16 @@ class Registration(models.Model):
     language = models.CharField(_("e-mail language"), max_length=5, choices=[("ko", "한국어"), ("en", "English")])
     needs = models.TextField(_("accessibility or dietary needs"), blank=True, max_length=1000)
     category = models.CharField(_("category"), max_length=20, choices=Category)
+    # A delegate of a participating city (organisers set it, e.g. by importing
+    # the city's delegation list); None for everyone else.
+    delegation = models.ForeignKey(
+        "events.ParticipatingCity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="delegates",
+        verbose_name=_("delegate of"),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.CONFIRMED, db_index=True)
     is_walk_in = models.BooleanField(_("registered on site"), default=False)
     needs_attention = models.BooleanField(
@@ -344,6 +354,11 @@ class CheckIn(models.Model):
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
     undone_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("undone by")
+    )
+    # At a door that counts who is inside (the plenary): when they left.
+    checked_out_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    checked_out_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("left, by")
     )
 
     class Meta:
