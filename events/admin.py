@@ -213,6 +213,7 @@ class EventAdmin(SampleDataAdmin):
         (_("Registration"), {"fields": ["registration_opens_at", "registration_closes_at", "capacity"]}),
         (_("Venue"), {"fields": ["city", "venue_name", "venue_address", "venue_directions", "venue_sketch"]}),
         (_("Live stream"), {"fields": ["live_stream_url", "live_stream_provider"]}),
+        (_("At the venue"), {"fields": ["no_show_release_minutes"]}),
     ]
 
     actions = [*SampleDataAdmin.actions, "make_current"]
@@ -241,13 +242,14 @@ class RoomAdmin(SampleDataAdmin):
         "location",
         "capacity",
         "checks_attendance",
+        "overflow_room",
         "position",
         "sample",
         "invented",
     ]
     list_display_links = ["display_name"]
     list_filter = ["event", "checks_attendance", "is_sample", InventedDetailsFilter]
-    list_select_related = ["event"]
+    list_select_related = ["event", "overflow_room"]
     search_fields = ["name_ko", "name_en", "location_ko", "location_en"]
     ordering = ["event", "position", "name"]
 

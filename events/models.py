@@ -144,6 +144,17 @@ class Event(KeepsCounters, SampleData):
         _("places taken"), default=0, editable=False, help_text=_("Kept by the registration service.")
     )
     live_stream_url = models.URLField(_("live-stream address"), blank=True)
+    # registration/noshows.py: booked seats of people who have not come through the
+    # room's door this many minutes after the session started go to others.
+    no_show_release_minutes = models.PositiveSmallIntegerField(
+        _("release no-show seats after (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Minutes after a booked session starts when the seats of people not checked in at its room's door "
+            "go to the waiting list, then to people at the door. Empty: never."
+        ),
+    )
     website = models.URLField(_("website"), blank=True)
     contact_email = models.EmailField(
         _("organisers' contact address"),
@@ -256,6 +267,16 @@ class Room(SampleData):
     checks_attendance = models.BooleanField(
         _("checks attendance"), default=False, help_text=_("Staff check people in at this room's door.")
     )
+    # Where the desk and the session page send people when this room is full.
+    overflow_room = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="overflow_for",
+        verbose_name=_("overflow room"),
+        help_text=_("Where people go when this room is full (a room of the same event), e.g. with a screen."),
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -266,6 +287,16 @@ class Room(SampleData):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        overflow = self.overflow_room
+        if overflow is None:
+            return
+        if self.pk is not None and overflow.pk == self.pk:
+            raise ValidationError({"overflow_room": _("A room cannot be its own overflow room.")})
+        if overflow.event_id != self.event_id:
+            raise ValidationError({"overflow_room": _("Choose a room of the same event.")})
 
 
 class SessionKind(models.Model):

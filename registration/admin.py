@@ -29,6 +29,7 @@ from registration import (
     organiser,
     outbox,
     programme_admin,  # noqa: F401 (registers the programme's Event and Session admins)
+    release_admin,  # noqa: F401 (registers the released seats' admin)
     services,
 )
 from registration.dashboard.admin import ExportPermissionMixin, export_selected_csv, export_selected_xlsx

@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 
 from events import pagecache
 from events.models import Audience, Event, Session
-from registration import hangul
+from registration import hangul, noshows
 from registration.clock import desk_now
+from registration.errors import RegistrationError
 from registration.models import (
     Booking,
     Category,
@@ -53,6 +54,7 @@ REASONS = {
     "waitlisted": _("This person is on the waiting list and has no place yet."),
     "pending": _("This registration is waiting for an organiser's approval."),
     "not_booked": _("No seat booked for the session in this room."),
+    "full": _("No seat booked, and every seat of this session is taken."),
     "wrong_day": _("This ticket is not valid today."),
     "wrong_checkpoint": _("This checkpoint is not open today."),
 }
@@ -65,6 +67,11 @@ class CheckInOutcome:
     registration: Registration | None = None
     checkin: CheckIn | None = None
     session: Session | None = None
+    # At a room door: admitted to a free seat without a booking of the session
+    # (a seat a no-show gave up, or never booked); their booking given back at
+    # the door (a seat released while they were late, still free).
+    unbooked: bool = False
+    restored: bool = False
 
     @property
     def message(self) -> str:
@@ -192,8 +199,14 @@ def check_in(
         session = current_session(checkpoint, now)
         if session is None:
             return CheckInOutcome(Result.REFUSED, "wrong_checkpoint", registration)
-        if session.booking_required and not _holds_seat(registration, session):
-            return CheckInOutcome(Result.REFUSED, "not_booked", registration, session=session)
+        if session.booking_required:
+            return _check_in_to_seat(checkpoint, registration, session, user=user, device=device, now=now)
+    return _admit(checkpoint, registration, session, user=user, device=device, now=now)
+
+
+def _admit(checkpoint, registration, session, *, user, device, now, **flags) -> CheckInOutcome:
+    """Insert the admission (or find the live one: "already")."""
+    today = checkpoint.event.local(now).date()
     row = CheckIn(
         registration=registration,
         checkpoint=checkpoint,
@@ -211,7 +224,35 @@ def check_in(
         if checkin is None:  # undone between the insert and this read: try once more
             return check_in(checkpoint=checkpoint, registration=registration, user=user, device=device, now=now)
         return CheckInOutcome(Result.ALREADY, "", registration, checkin, session)
-    return CheckInOutcome(Result.OK, "", registration, checkin, session)
+    return CheckInOutcome(Result.OK, "", registration, checkin, session, **flags)
+
+
+def _check_in_to_seat(checkpoint, registration, session, *, user, device, now) -> CheckInOutcome:
+    """At the door of a session that needs booking, the rule: a confirmed
+    booking admits; a booking the no-show job released comes back if a seat is
+    still free (registration/noshows.py); anyone else with a place at the event
+    is let in while a seat is free (nobody holds it: free_seats), and refused
+    ("full") when none is. Decided under the session's lock, which the no-show
+    job takes too, so a person scanned while their seat is being released
+    either keeps it or gets it back (docs/rooms.md)."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if _holds_seat(registration, session):
+            return _admit(checkpoint, registration, session, user=user, device=device, now=now)
+        already = live_checkin(registration, checkpoint, checkpoint.event.local(now).date(), session=session)
+        if already is not None:
+            return CheckInOutcome(Result.ALREADY, "", registration, already, session)
+        release = noshows.released_booking(registration, session)
+        if release is not None:
+            try:
+                noshows.reverse(release=release, user=user, now=now)
+            except RegistrationError:
+                pass
+            else:
+                return _admit(checkpoint, registration, session, user=user, device=device, now=now, restored=True)
+        if noshows.free_seats(session):
+            return _admit(checkpoint, registration, session, user=user, device=device, now=now, unbooked=True)
+        return CheckInOutcome(Result.REFUSED, "full", registration, session=session)
 
 
 def _holds_seat(registration: Registration, session: Session) -> bool:

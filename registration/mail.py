@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from events.calendar import UID_DOMAIN
+from events.models import Session
 from events.queries import get_current_event
 from registration import queries, tickets
 from registration.models import ENDED, BookingStatus, MailKind, OutgoingMail, Registration, Status
@@ -130,6 +131,9 @@ def _registration_context(mail: OutgoingMail, registration: Registration):
         "is_pending": registration.status == Status.PENDING,
         "is_ended": registration.status in ENDED,
     }
+    if mail.kind == MailKind.SEAT_RELEASED:  # registration/noshows.py
+        sessions = Session.objects.select_related("room").filter(event=event, slug=promoted_slug)
+        context["released_session"] = sessions.first()
     related, attachments = [], []
     if mail.kind in TICKET_KINDS and registration.status == Status.CONFIRMED:
         qr = RelatedImage(

@@ -250,6 +250,7 @@ class MailKind(models.TextChoices):
     PROMOTED = "promoted", _("Seat freed from the waiting list")
     APPROVED = "approved", _("Registration approved")
     REJECTED = "rejected", _("Registration not approved")
+    SEAT_RELEASED = "seat_released", _("Booked seat released (did not come)")
 
 
 # The "welcome" mail of a registration, by its status: sent when it is made, and
@@ -383,3 +384,37 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.registration} @ {self.checkpoint} {self.day}"
+
+
+class SeatRelease(models.Model):
+    """A confirmed booking given up because its holder had not come through the
+    room's door some minutes after the session started (registration/noshows.py).
+    The booking is cancelled and its seat went to the waiting list or the door.
+    An organiser may reverse it (the booking is confirmed again if a seat is
+    free); the row stays, with who reversed it and when. The partial unique
+    constraint allows one release in force per booking, so two runs of the job
+    at once cannot release a seat twice."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="releases", verbose_name=_("booking"))
+    released_at = models.DateTimeField(_("released at"), default=timezone.now)
+    # None: the job (manage.py release_no_shows or the outbox worker).
+    released_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("released by")
+    )
+    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reversed by")
+    )
+
+    class Meta:
+        verbose_name = _("released seat")
+        verbose_name_plural = _("released seats (no-shows)")
+        ordering = ["-released_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking"], condition=Q(reversed_at__isnull=True), name="one_release_in_force_per_booking"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.booking)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from registration import live
 from wegov import media, views
 
 admin.site.site_header = "WeGO"
@@ -23,6 +24,8 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("register/", include("registration.urls")),
     path("desk/", include("registration.desk.urls")),
+    # How full the rooms are now (registration/live.py), for the programme's pages.
+    path("live/rooms.json", live.rooms_json, name="live_rooms"),
     path("", include("events.urls")),
     prefix_default_language=True,
 )

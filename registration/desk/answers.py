@@ -2,8 +2,10 @@
 counters (read by static/js/desk.js): each shape built in one place."""
 
 from django.utils import formats
+from django.utils.translation import gettext as _
 
 from registration import checkin as checkins
+from registration import occupancy
 from registration.desk import queries
 from registration.models import ENDED, Registration
 
@@ -111,3 +113,40 @@ def counters_json(counters: queries.Counters, event) -> dict:
             else None
         ),
     }
+
+
+def seat_json(outcome: checkins.CheckInOutcome, event, now) -> dict:
+    """What a room door's answer says about seats (static/js/desk.js shows it):
+    "seat_note", how the person got in without their booking ("" for an
+    ordinary admission); "occupancy", how full the room is now
+    (registration/occupancy.py: state, label, text) with "pointer" {text, url},
+    where to send people, when it is full or the person was refused for want
+    of a seat. Nothing at an entrance. One query, at a room door only."""
+    session = outcome.session
+    if session is None or outcome.registration is None:
+        return {}
+    session.event = event  # the live stream falls back to the event's: no query
+    if outcome.restored:
+        note = _("Their released seat was free again: it is theirs once more.")
+    elif outcome.unbooked:
+        note = _("No booking: let in to a free seat.")
+    else:
+        note = ""
+    figures = occupancy.session_figures(session, now)
+    state = figures.state if figures else ""
+    pointer = occupancy.pointer_for(session) if state == "full" or outcome.reason == "full" else None
+    return {
+        "seat_note": note,
+        "occupancy": occupancy.figures_json(figures) if figures else None,
+        "pointer": {"text": pointer.text, "url": pointer.url} if pointer else None,
+    }
+
+
+def door_pointer(checkpoint, session) -> occupancy.Pointer | None:
+    """Where the desk at a room door sends people when the room is full, for
+    its page (templates/desk/includes/pointer.html): the overflow room, else the
+    live stream of the room's current session. None at an entrance."""
+    if checkpoint.room_id is None or session is None:
+        return None
+    session.event, session.room = checkpoint.event, checkpoint.room
+    return occupancy.pointer_for(session)

@@ -44,6 +44,7 @@ REFUSAL_TITLES = {
     "waitlisted": gettext_lazy("Waiting list"),
     "pending": gettext_lazy("Awaiting approval"),
     "not_booked": gettext_lazy("No seat booked"),
+    "full": gettext_lazy("Room full"),
     "wrong_day": gettext_lazy("Not valid today"),
     "wrong_checkpoint": gettext_lazy("Checkpoint closed"),
 }
@@ -55,6 +56,7 @@ ADVICE = {
     "waitlisted": gettext_lazy("No place yet: send the person to the registration desk."),
     "pending": gettext_lazy("An organiser must approve the registration first: call an organiser."),
     "not_booked": gettext_lazy("Let them in only if seats are free, or send them to a session they booked."),
+    "full": gettext_lazy("Every seat is taken: send the person to the overflow room or the live stream shown."),
     "wrong_day": gettext_lazy("This ticket admits on other days: check the programme with the person."),
     "wrong_checkpoint": gettext_lazy("This device is set to another day or room: choose the right checkpoint."),
 }
@@ -140,7 +142,12 @@ def desk(request, slug):
     return render(
         request,
         "desk/desk.html",
-        {"checkpoint": checkpoint, "counters": answers.counters_json(counters, checkpoint.event), "config": config},
+        {
+            "checkpoint": checkpoint,
+            "counters": answers.counters_json(counters, checkpoint.event),
+            "config": config,
+            "pointer": answers.door_pointer(checkpoint, counters.session),
+        },
     )
 
 
@@ -308,6 +315,7 @@ def _outcome_json(outcome, checkpoint, now) -> dict:
         "checkin": answers.checkin_json(outcome.checkin, event) if outcome.checkin else None,
         "session": answers.session_json(session, event) if session else None,
         "counters": answers.counters_json(_figures(outcome, checkpoint, now, session), event),
+        **answers.seat_json(outcome, event, now),
     }
 
 

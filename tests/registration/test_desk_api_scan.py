@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from events.models import Session
 from registration import services
 from registration.checkin import REASONS, Attention, attention_of
 from registration.models import CheckIn, Registration, Status
@@ -372,15 +373,26 @@ def test_rejected_registration_is_refused(desk_client, world, on_7_september):
     assert data["message"] == str(REASONS["rejected"])
 
 
-def test_room_door_refuses_a_person_without_a_seat_in_the_session(desk_client, world, during_the_workshop):
+def test_room_door_refuses_a_person_without_a_seat_when_every_seat_is_taken(desk_client, world, during_the_workshop):
+    Session.objects.filter(pk=world.workshop.pk).update(capacity=1)
+    register(world.event, name="Booked", sessions=[world.workshop])
     person = register(world.event, name="No Seat")
 
     data = scan(desk_client, world.door, person.ticket_secret).json()
 
-    assert (data["result"], data["reason"], data["title"]) == ("refused", "not_booked", "No seat booked")
-    assert data["message"] == str(REASONS["not_booked"])
+    assert (data["result"], data["reason"], data["title"]) == ("refused", "full", "Room full")
+    assert data["message"] == str(REASONS["full"])
     assert data["session"]["title"] == "U-City"
     assert CheckIn.objects.count() == 0
+
+
+def test_room_door_lets_a_person_without_a_seat_in_while_seats_are_free(desk_client, world, during_the_workshop):
+    person = register(world.event, name="No Seat")
+
+    data = scan(desk_client, world.door, person.ticket_secret).json()
+
+    assert (data["result"], data["seat_note"]) == ("ok", "No booking: let in to a free seat.")
+    assert CheckIn.objects.get().session == world.workshop
 
 
 def test_room_door_admits_a_booked_person_into_the_session(desk_client, world, during_the_workshop):

@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 
+from events.models import Session
 from events.services import make_current
 from registration import checkin as checkins
 from registration import roles, services
@@ -243,11 +244,12 @@ def test_checkin_runs_a_constant_number_of_queries(
 
     scan(desk_client, world.door, "warm-up")  # reads the permission, keeps the checkpoint, counts the figures
 
-    # session, user; ticket (with whether it holds seats), the room's session, the seat,
-    # insert (in a savepoint, as the test runs in a transaction: 3), booked sessions, the
-    # figures counted with this check-in (the places held and the check-ins in one);
-    # the checkpoint as the previous scan kept it
-    with django_assert_num_queries(10):
+    # session, user; ticket (with whether it holds seats), the room's session; under the
+    # session's lock (docs/rooms.md: savepoint, SELECT ... FOR UPDATE, release) the seat,
+    # insert (in a savepoint, as the test runs in a transaction: 3); booked sessions, the
+    # figures counted with this check-in (the places held and the check-ins in one), how
+    # full the room is; the checkpoint as the previous scan kept it
+    with django_assert_num_queries(14):
         data = scan(desk_client, world.door, person.ticket_secret).json()
 
     assert data["result"] == "ok"
@@ -286,15 +288,18 @@ def test_entrance_scan_of_a_person_with_a_seat_lists_it_with_one_more_query(
 def test_room_door_refuses_a_person_without_a_seat_without_looking_for_one(
     desk_client, world, during_the_workshop, django_assert_num_queries
 ):
+    Session.objects.filter(pk=world.workshop.pk).update(capacity=0)  # no free seat for them
     unbooked = register(world.event, name="No seat")
     keep_checkpoint(desk_client, world.door)
 
-    # session, user; ticket (holding no seat), the room's session; the figures as the
-    # previous scans counted them (a refusal changes nothing)
-    with django_assert_num_queries(4):
+    # session, user; ticket (holding no seat: no query for one), the room's session; under
+    # the session's lock (savepoint, SELECT ... FOR UPDATE, release) an earlier admission,
+    # a released booking of theirs, the free seats; how full the room is; the figures as
+    # the previous scans counted them (a refusal changes nothing)
+    with django_assert_num_queries(11):
         data = scan(desk_client, world.door, unbooked.ticket_secret).json()
 
-    assert (data["result"], data["reason"]) == ("refused", "not_booked")
+    assert (data["result"], data["reason"]) == ("refused", "full")
     assert data["attendee"]["sessions"] == []
     assert not CheckIn.objects.exists()
 

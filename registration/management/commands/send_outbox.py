@@ -8,20 +8,26 @@ workers may run at once: each claims rows with SELECT ... FOR UPDATE SKIP LOCKED
 A database that goes away (restart, fail-over, a killed connection) never ends
 the loop: the pass is logged, broken connections are closed, and the next pass
 reconnects. How one mail is claimed, sent and recorded: registration.outbox.
+
+Once a minute the loop also releases the booked seats of people who did not
+come (registration/noshows.py; also `manage.py release_no_shows`).
 """
 
 import logging
 import signal
 import threading
+import time
 
 from django import db
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils import timezone
 
-from registration import outbox
+from registration import noshows, outbox
 
 logger = logging.getLogger(__name__)
+
+NO_SHOWS_EVERY_SECONDS = 60
 
 
 class Command(BaseCommand):
@@ -41,8 +47,10 @@ class Command(BaseCommand):
         self.stopping = threading.Event()
         previous = self._handle_signals()
         self.stdout.write(f"Outbox worker started: a pass every {interval:g} s. Stop with Ctrl-C or SIGTERM.")
+        self.no_shows_due = 0.0
         try:
             while not self.stopping.is_set():
+                self.release_no_shows()
                 sent, failed = self.run_pass()
                 if sent or failed:
                     self.stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M:%S %Z}: {sent} sent, {failed} failed.")
@@ -67,6 +75,21 @@ class Command(BaseCommand):
             return 0, 0
         finally:
             _refresh_connections()
+
+    def release_no_shows(self) -> None:
+        """Release due no-show seats, at most once a minute (their mails go out
+        in this pass). A database error is logged and tried again next time."""
+        if time.monotonic() < self.no_shows_due:
+            return
+        self.no_shows_due = time.monotonic() + NO_SHOWS_EVERY_SECONDS
+        try:
+            _refresh_connections()
+            released = noshows.release_no_shows()
+        except db.Error:
+            logger.exception("Releasing no-show seats failed on a database error; trying again next minute.")
+            return
+        if released:
+            self.stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M:%S %Z}: {released} no-show seat(s) released.")
 
     def stop(self, signum=None, frame=None) -> None:
         self.stopping.set()
