@@ -119,6 +119,8 @@ def release_session(*, session: Session, now: datetime | None = None, user=None)
             Booking.objects.select_for_update(of=("self",))
             .filter(session=session, status=BookingStatus.CONFIRMED)
             .exclude(seated_at_door(session.pk))
+            # Booked again after a release still in force: left to the organisers.
+            .exclude(Exists(SeatRelease.objects.filter(booking=OuterRef("pk"), reversed_at__isnull=True)))
             .select_related("registration")
             .order_by("pk")
         )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from events.models import Event, Session
-from registration import checkin, noshows, outbox, roles
+from registration import checkin, noshows, outbox, roles, services
 from registration.management.commands.send_outbox import Command as OutboxWorker
 from registration.models import Booking, BookingStatus, CheckIn, MailKind, OutgoingMail, SeatRelease
 from tests.factories import seoul
@@ -120,6 +120,17 @@ def test_running_the_release_twice_releases_nothing_more(releasing):
     assert noshows.release_no_shows(now=seoul(2010, 9, 8, 10, 1)) == 0
     assert SeatRelease.objects.count() == 1
     assert OutgoingMail.objects.filter(kind=MailKind.SEAT_RELEASED).count() == 1
+
+
+def test_a_seat_booked_again_after_its_release_is_not_released_twice(releasing):
+    absent = booked(releasing, "Absent")
+    noshows.release_no_shows(now=seoul(2010, 9, 8, 10, 0))
+    services.change_sessions(registration=absent, session_ids=[releasing.workshop.pk], now=seoul(2010, 9, 8, 10, 5))
+    assert status_of(absent, releasing) == BookingStatus.CONFIRMED
+
+    assert noshows.release_no_shows(now=seoul(2010, 9, 8, 10, 10)) == 0
+    assert SeatRelease.objects.count() == 1
+    assert_counters_consistent(releasing.event)
 
 
 def test_a_freed_seat_nobody_waits_for_lets_a_person_in_at_the_door(releasing):

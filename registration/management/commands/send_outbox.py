@@ -1,7 +1,7 @@
 """The outbox worker: sends queued e-mail and retries what failed, with back-off.
 
     python manage.py send_outbox              # every 10 seconds until stopped
-    python manage.py send_outbox --once       # one pass, then exit (cron)
+    python manage.py send_outbox --once       # one pass (and the no-show release), then exit (cron)
 
 Stops cleanly on Ctrl-C or SIGTERM, after the pass in progress. Any number of
 workers may run at once: each claims rows with SELECT ... FOR UPDATE SKIP LOCKED.
@@ -41,6 +41,8 @@ class Command(BaseCommand):
         if interval <= 0:
             raise CommandError("--interval must be more than 0 seconds.")
         if once:
+            self.no_shows_due = 0.0
+            self.release_no_shows()
             sent, failed = self.run_pass()
             self.stdout.write(f"Outbox: {sent} sent, {failed} failed (will be retried or are marked failed).")
             return
