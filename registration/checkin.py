@@ -53,7 +53,6 @@ REASONS = {
     "rejected": _("This registration was not approved."),
     "waitlisted": _("This person is on the waiting list and has no place yet."),
     "pending": _("This registration is waiting for an organiser's approval."),
-    "not_booked": _("No seat booked for the session in this room."),
     "full": _("No seat booked, and every seat of this session is taken."),
     "wrong_day": _("This ticket is not valid today."),
     "wrong_checkpoint": _("This checkpoint is not open today."),
