@@ -39,6 +39,9 @@ from registration.models import (
 from registration.querysets import normalise_code
 from registration.services import has_sensitive_consent
 
+# The categories an entrance admits every day; others on days open to citizens.
+EVERY_DAY = (Category.DELEGATE, Category.PRESS, Category.EXHIBITOR)
+
 
 class Result:
     OK = "ok"
@@ -65,6 +68,7 @@ class CheckInOutcome:
     registration: Registration | None = None
     checkin: CheckIn | None = None
     session: Session | None = None
+    replayed: bool = False  # a queued scan sent again: its own earlier check-in
 
     @property
     def message(self) -> str:
@@ -172,8 +176,12 @@ def check_in(
     user=None,
     device: str = "",
     now: datetime | None = None,
+    client_scan_id=None,
 ) -> CheckInOutcome:
-    """Admit a registration at a checkpoint, or say why not. Idempotent."""
+    """Admit a registration at a checkpoint, or say why not. Idempotent; with
+    `client_scan_id` (a scan a desk queued offline), also per scan: sent again,
+    the scan finds its own row, even undone, and admits no one a second time
+    (the id is unique in the database)."""
     now = now or desk_now(checkpoint.event)
     event = checkpoint.event
     today = event.local(now).date()
@@ -202,14 +210,26 @@ def check_in(
         checked_in_at=now,
         checked_in_by=user if user and user.is_authenticated else None,
         device=device[:80],
+        client_scan_id=client_scan_id,
     )
     try:
         _insert(row)
         checkin = row
     except IntegrityError:
+        if client_scan_id is not None:
+            sent = CheckIn.objects.filter(client_scan_id=client_scan_id).select_related("checkpoint", "session").first()
+            if sent is not None:
+                return CheckInOutcome(Result.OK, "", registration, sent, sent.session, replayed=True)
         checkin = live_checkin(registration, checkpoint, today, session=session)
         if checkin is None:  # undone between the insert and this read: try once more
-            return check_in(checkpoint=checkpoint, registration=registration, user=user, device=device, now=now)
+            return check_in(
+                checkpoint=checkpoint,
+                registration=registration,
+                user=user,
+                device=device,
+                now=now,
+                client_scan_id=client_scan_id,
+            )
         return CheckInOutcome(Result.ALREADY, "", registration, checkin, session)
     return CheckInOutcome(Result.OK, "", registration, checkin, session)
 
@@ -279,7 +299,7 @@ def _admitted_on(registration: Registration, day: date, checkpoint: Checkpoint) 
     """Delegates, press and exhibitor staff come every day; others on the days
     with a session open to citizens. An entrance from the scans' shared copy
     (registration/desk/queries.py) brings its day's answer along."""
-    if registration.category in {Category.DELEGATE, Category.PRESS, Category.EXHIBITOR}:
+    if registration.category in EVERY_DAY:
         return True
     known = getattr(checkpoint, "open_to_citizens", None)
     if known is not None and checkpoint.day == day:
