@@ -188,9 +188,21 @@
     if (!url || !navigator.serviceWorker || !window.isSecureContext) {
       return;
     }
-    navigator.serviceWorker.register(url, { scope: this.config.urls.deskRoot }).catch(function () {
-      // Without it the desk works as before; it only needs the network to load.
-    });
+    var firstVisit = !navigator.serviceWorker.controller;
+    navigator.serviceWorker
+      .register(url, { scope: this.config.urls.deskRoot })
+      .then(function () {
+        return navigator.serviceWorker.ready;
+      })
+      .then(function (registration) {
+        // This page came from the network before the worker ran: ask it to keep a copy.
+        if (firstVisit && registration.active) {
+          registration.active.postMessage({ keep: window.location.pathname });
+        }
+      })
+      .catch(function () {
+        // Without it the desk works as before; it only needs the network to load.
+      });
   };
 
   // The list ------------------------------------------------------------------------

@@ -86,6 +86,28 @@ function networkFirst(request) {
     });
 }
 
+// The desk page asks to be kept when it was loaded before this worker took over
+// (its first visit): fetched again, with the log-in's cookie, and kept.
+self.addEventListener("message", function (event) {
+  var path = event.data && event.data.keep;
+  if (typeof path !== "string" || path.indexOf(PAGES) !== 0 || path.indexOf("?") !== -1) {
+    return;
+  }
+  event.waitUntil(
+    fetch(path, { credentials: "same-origin" })
+      .then(function (response) {
+        if (response.ok && !response.redirected) {
+          return caches.open(CACHE).then(function (cache) {
+            return cache.put(path, response);
+          });
+        }
+      })
+      .catch(function () {
+        // Kept at the next visit instead.
+      })
+  );
+});
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET") {
