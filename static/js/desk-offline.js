@@ -92,33 +92,33 @@
   function forgetDevice() {
     write(LIST_KEY, null);
     write(QUEUE_KEY, null);
-    var work = [];
-    if (window.caches) {
-      work.push(
-        window.caches.keys().then(function (names) {
-          return Promise.all(names.filter(function (name) {
-            return name.indexOf(CACHE_PREFIX) === 0;
-          }).map(function (name) {
-            return window.caches.delete(name);
-          }));
-        })
-      );
-    }
+    var deleteCopies = function () {
+      if (!window.caches) {
+        return null;
+      }
+      return window.caches.keys().then(function (names) {
+        return Promise.all(names.filter(function (name) {
+          return name.indexOf(CACHE_PREFIX) === 0;
+        }).map(function (name) {
+          return window.caches.delete(name);
+        }));
+      });
+    };
+    var work = Promise.resolve();
     if (navigator.serviceWorker && navigator.serviceWorker.getRegistrations) {
-      work.push(
-        navigator.serviceWorker.getRegistrations().then(function (registrations) {
-          return Promise.all(registrations.filter(function (registration) {
-            return /\/desk\/$/.test(new URL(registration.scope).pathname);
-          }).map(function (registration) {
-            return registration.unregister();
-          }));
-        })
-      );
+      // The worker first, so that it keeps nothing more once its copies are gone.
+      work = navigator.serviceWorker.getRegistrations().then(function (registrations) {
+        return Promise.all(registrations.filter(function (registration) {
+          return /\/desk\/$/.test(new URL(registration.scope).pathname);
+        }).map(function (registration) {
+          return registration.unregister();
+        }));
+      });
     }
     var timeout = new Promise(function (resolve) {
       window.setTimeout(resolve, 1500);
     });
-    return Promise.race([Promise.all(work).catch(function () {}), timeout]);
+    return Promise.race([work.then(deleteCopies).catch(function () {}), timeout]);
   }
 
   function bindLogout() {
@@ -289,9 +289,14 @@
     }
   };
 
-  // Whether a failed request means the server is out of reach.
-  Offline.prototype.unreachable = function (response) {
-    return !response || response.status === 502 || response.status === 503 || response.status === 504;
+  // Whether a failed request means the server is out of reach: no answer, or a
+  // proxy's 502/503/504 page (the site's own "busy, try again" 503 is JSON).
+  Offline.prototype.unreachable = function (response, data) {
+    if (!response) {
+      return true;
+    }
+    var status = response.status;
+    return status === 502 || status === 504 || (status === 503 && !(data && data.error));
   };
 
   Offline.prototype.scan = function (payload) {
@@ -299,6 +304,9 @@
     var text = this.text;
     var offline = this;
     this.goOffline();
+    if (this.list && this.list.deviceDay !== localDay()) {
+      this.loadList(); // a page left open overnight: yesterday's list is not used
+    }
     if (!this.list) {
       desk.show({ result: "problem", title: text.offlineNoList, message: text.offlineNoListHelp });
       desk.sounds.play("problem");

@@ -445,7 +445,7 @@
         return readJson(r);
       })
       .then(function (data) {
-        if (offline && offline.unreachable(response)) {
+        if (offline && offline.unreachable(response, data)) {
           return offline.scan(payload); // a proxy answered for a server that is down
         }
         if (!response.ok || !data) {

@@ -123,7 +123,7 @@ def test_log_out_empties_what_the_desk_kept_on_the_device(new_page, summit, desk
     visit = open_desk(new_page, "en", "desk-offline-logout", summit)
     page = visit.page
     wait_until(page, "() => !!localStorage.getItem('wegov.desk.offline-list')", "the offline list")
-    wait_until(page, "async () => (await caches.keys()).length > 0", "the service worker's copies")
+    wait_until(page, "async () => !!(await caches.match(location.pathname))", "the service worker's copy of the page")
 
     page.get_by_role("button", name=re.compile(t("en", "Log out"))).click()
 
