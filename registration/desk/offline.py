@@ -18,6 +18,7 @@
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -35,7 +36,7 @@ from registration.clock import desk_now, desk_time
 from registration.desk import queries
 from registration.desk.auth import desk_api
 from registration.desk.views import REFUSAL_TITLES, ApiError, json_api
-from registration.models import Registration
+from registration.models import Checkpoint, Registration
 from registration.querysets import normalise_code
 from wegov.inputs import is_storable
 
@@ -142,12 +143,17 @@ def service_worker(request):
 # Helpers --------------------------------------------------------------------------
 
 
+@dataclass
 class Scan:
-    """One queued scan, read and checked."""
+    """One queued scan, read and checked: its id, checkpoint, registration code,
+    time (ms, the device's clock) and device; its registration once looked up."""
 
-    def __init__(self, *, id, checkpoint, code, at, device):
-        self.id, self.checkpoint, self.code, self.at, self.device = id, checkpoint, code, at, device
-        self.registration: Registration | None = None
+    id: str
+    checkpoint: Checkpoint
+    code: str
+    at: int
+    device: str
+    registration: Registration | None = None
 
 
 def _scan_id(item) -> str:

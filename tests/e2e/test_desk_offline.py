@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from registration.models import CheckIn
 from tests.e2e import test_desk_journey as journey
 from tests.e2e.test_desk_journey import (
-    LAPTOP,
+    SCREENS,
     check_page,
     choose_todays_entrance,
     counter,
@@ -47,8 +47,8 @@ def wait_until(page: Page, script: str, what: str, seconds: float = 10) -> None:
         time.sleep(0.1)
 
 
-def open_desk(new_page, lang: str, shots: str, summit):
-    visit = new_page(lang, **LAPTOP)
+def open_desk(new_page, lang: str, shots: str, summit, screen: str = "laptop"):
+    visit = new_page(lang, **SCREENS[screen])
     log_in(visit, lang, shots, axe=False)
     choose_todays_entrance(visit, lang, shots, summit.checkpoints.get(slug=ENTRANCE), axe=False)
     return visit
@@ -58,10 +58,10 @@ def banner(page: Page):
     return page.locator("#desk-offline")
 
 
-@pytest.mark.parametrize("lang", ["ko", "en"])
-def test_desk_keeps_scanning_offline_and_sends_the_queue_when_back(new_page, summit, desk_staff, people, lang):
+@pytest.mark.parametrize(("lang", "screen"), [("ko", "phone"), ("en", "laptop")])
+def test_desk_keeps_scanning_offline_and_sends_the_queue_when_back(new_page, summit, desk_staff, people, lang, screen):
     jiwoo, minjun, josefine = people["최지우"], people["김민준"], people["Josefine Berg"]
-    visit = open_desk(new_page, lang, f"desk-offline-{lang}", summit)
+    visit = open_desk(new_page, lang, f"desk-offline-{lang}", summit, screen)
     page = visit.page
     # The list for today's entrance, on the device; the page, kept by the service worker.
     wait_until(page, "() => !!localStorage.getItem('wegov.desk.offline-list')", "the offline list")

@@ -4,7 +4,7 @@ per scan id, recorded at the time they were made, bad items refused one by one."
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -227,3 +227,15 @@ def test_the_queue_needs_the_csrf_token(world, desk_user, on_7_september):
 
     assert response.status_code == 403
     assert not CheckIn.objects.exists()
+
+
+def test_in_a_rehearsal_a_queued_scan_is_recorded_on_the_rehearsal_day(desk_client, world, settings, time_machine):
+    time_machine.move_to(seoul(2026, 12, 2, 10, 15), tick=False)
+    settings.DESK_REHEARSAL_DAY = date(2010, 9, 7)
+    person = register(world.event, name="김민준")
+
+    response = send(desk_client, [queued(person, world.entrance_7, minutes_before=5)])
+
+    assert results(response) == [("김민준", "ok")]
+    checkin = CheckIn.objects.get()
+    assert (checkin.day, checkin.checked_in_at) == (date(2010, 9, 7), seoul(2010, 9, 7, 10, 10))
