@@ -132,7 +132,7 @@ def service_worker(request):
             "cache_name": json.dumps(f"wegov-desk:{scope}:{version}"),
             "files": json.dumps(files),
             "pages": json.dumps(scope + "checkpoint/"),
-            "api": json.dumps(scope + "api/"),
+            "chooser": json.dumps(scope),
         },
     )
     response = HttpResponse(script, content_type="text/javascript; charset=utf-8")

@@ -2,7 +2,8 @@
 // the desk's address, so that its scope is the desk). It keeps the desk page and
 // its static files so that the page loads without the network: the desk pages
 // network first (the copy only when the server cannot be reached), the static
-// files (hashed names: a new version is a new name) from the copy. Nothing else:
+// files (hashed names: a new version is a new name) from the copy. The desk
+// pages are the checkpoint chooser and the desk of each checkpoint. Nothing else:
 // the JSON API (counters, search, scans) always goes to the server, and the
 // offline list lives in the page's storage, not here.
 "use strict";
@@ -11,6 +12,7 @@ var CACHE = {{ cache_name|safe }};
 var CACHE_PREFIX = {{ cache_prefix|safe }};
 var FILES = {{ files|safe }};
 var PAGES = {{ pages|safe }};
+var CHOOSER = {{ chooser|safe }};
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
@@ -119,7 +121,7 @@ self.addEventListener("fetch", function (event) {
   }
   if (FILES.indexOf(url.pathname) !== -1) {
     event.respondWith(fromCopy(request));
-  } else if (request.mode === "navigate" && url.pathname.indexOf(PAGES) === 0 && !url.search) {
+  } else if (request.mode === "navigate" && !url.search && (url.pathname === CHOOSER || url.pathname.indexOf(PAGES) === 0)) {
     event.respondWith(networkFirst(request));
   }
   // Anything else (the API, other pages): the network, as without a service worker.
