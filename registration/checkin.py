@@ -40,6 +40,9 @@ from registration.models import (
 from registration.querysets import normalise_code
 from registration.services import has_sensitive_consent
 
+# The categories an entrance admits every day; others on days open to citizens.
+EVERY_DAY = (Category.DELEGATE, Category.PRESS, Category.EXHIBITOR)
+
 
 class Result:
     OK = "ok"
@@ -71,6 +74,7 @@ class CheckInOutcome:
     # the door (a seat released while they were late, still free).
     unbooked: bool = False
     restored: bool = False
+    replayed: bool = False  # a queued scan sent again: its own earlier check-in
 
     @property
     def message(self) -> str:
@@ -178,8 +182,12 @@ def check_in(
     user=None,
     device: str = "",
     now: datetime | None = None,
+    client_scan_id=None,
 ) -> CheckInOutcome:
-    """Admit a registration at a checkpoint, or say why not. Idempotent."""
+    """Admit a registration at a checkpoint, or say why not. Idempotent; with
+    `client_scan_id` (a scan a desk queued offline), also per scan: sent again,
+    the scan finds its own row, even undone, and admits no one a second time
+    (the id is unique in the database)."""
     now = now or desk_now(checkpoint.event)
     event = checkpoint.event
     today = event.local(now).date()
@@ -199,11 +207,13 @@ def check_in(
         if session is None:
             return CheckInOutcome(Result.REFUSED, "wrong_checkpoint", registration)
         if session.booking_required:
-            return _check_in_to_seat(checkpoint, registration, session, user=user, device=device, now=now)
-    return _admit(checkpoint, registration, session, user=user, device=device, now=now)
+            return _check_in_to_seat(
+                checkpoint, registration, session, user=user, device=device, now=now, client_scan_id=client_scan_id
+            )
+    return _admit(checkpoint, registration, session, user=user, device=device, now=now, client_scan_id=client_scan_id)
 
 
-def _admit(checkpoint, registration, session, *, user, device, now, **flags) -> CheckInOutcome:
+def _admit(checkpoint, registration, session, *, user, device, now, client_scan_id=None, **flags) -> CheckInOutcome:
     """Insert the admission (or find the live one: "already")."""
     today = checkpoint.event.local(now).date()
     row = CheckIn(
@@ -214,19 +224,31 @@ def _admit(checkpoint, registration, session, *, user, device, now, **flags) -> 
         checked_in_at=now,
         checked_in_by=user if user and user.is_authenticated else None,
         device=device[:80],
+        client_scan_id=client_scan_id,
     )
     try:
         _insert(row)
         checkin = row
     except IntegrityError:
+        if client_scan_id is not None:
+            sent = CheckIn.objects.filter(client_scan_id=client_scan_id).select_related("checkpoint", "session").first()
+            if sent is not None:
+                return CheckInOutcome(Result.OK, "", registration, sent, sent.session, replayed=True)
         checkin = live_checkin(registration, checkpoint, today, session=session)
         if checkin is None:  # undone between the insert and this read: try once more
-            return check_in(checkpoint=checkpoint, registration=registration, user=user, device=device, now=now)
+            return check_in(
+                checkpoint=checkpoint,
+                registration=registration,
+                user=user,
+                device=device,
+                now=now,
+                client_scan_id=client_scan_id,
+            )
         return CheckInOutcome(Result.ALREADY, "", registration, checkin, session)
     return CheckInOutcome(Result.OK, "", registration, checkin, session, **flags)
 
 
-def _check_in_to_seat(checkpoint, registration, session, *, user, device, now) -> CheckInOutcome:
+def _check_in_to_seat(checkpoint, registration, session, *, user, device, now, client_scan_id=None) -> CheckInOutcome:
     """At the door of a session that needs booking, the rule: a confirmed
     booking admits; a booking the no-show job released comes back if a seat is
     still free (registration/noshows.py); anyone else with a place at the event
@@ -237,7 +259,9 @@ def _check_in_to_seat(checkpoint, registration, session, *, user, device, now) -
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
         if _holds_seat(registration, session):
-            return _admit(checkpoint, registration, session, user=user, device=device, now=now)
+            return _admit(
+                checkpoint, registration, session, user=user, device=device, now=now, client_scan_id=client_scan_id
+            )
         already = live_checkin(registration, checkpoint, checkpoint.event.local(now).date(), session=session)
         if already is not None:
             return CheckInOutcome(Result.ALREADY, "", registration, already, session)
@@ -248,9 +272,27 @@ def _check_in_to_seat(checkpoint, registration, session, *, user, device, now) -
             except RegistrationError:
                 pass
             else:
-                return _admit(checkpoint, registration, session, user=user, device=device, now=now, restored=True)
+                return _admit(
+                    checkpoint,
+                    registration,
+                    session,
+                    user=user,
+                    device=device,
+                    now=now,
+                    client_scan_id=client_scan_id,
+                    restored=True,
+                )
         if noshows.free_seats(session):
-            return _admit(checkpoint, registration, session, user=user, device=device, now=now, unbooked=True)
+            return _admit(
+                checkpoint,
+                registration,
+                session,
+                user=user,
+                device=device,
+                now=now,
+                client_scan_id=client_scan_id,
+                unbooked=True,
+            )
         return CheckInOutcome(Result.REFUSED, "full", registration, session=session)
 
 
@@ -319,7 +361,7 @@ def _admitted_on(registration: Registration, day: date, checkpoint: Checkpoint) 
     """Delegates, press and exhibitor staff come every day; others on the days
     with a session open to citizens. An entrance from the scans' shared copy
     (registration/desk/queries.py) brings its day's answer along."""
-    if registration.category in {Category.DELEGATE, Category.PRESS, Category.EXHIBITOR}:
+    if registration.category in EVERY_DAY:
         return True
     known = getattr(checkpoint, "open_to_citizens", None)
     if known is not None and checkpoint.day == day:

@@ -18,7 +18,12 @@ def rehearsal_day():
 def desk_now(event=None) -> datetime:
     """Now, for the desk of `event` (whose time zone the rehearsal day is in;
     the site's time zone without an event)."""
-    real = timezone.now()
+    return desk_time(event, timezone.now())
+
+
+def desk_time(event, real: datetime) -> datetime:
+    """A real moment as the desk of `event` records it (desk_now for any moment:
+    a scan queued offline is recorded at the time it was made)."""
     day = rehearsal_day()
     if day is None:
         return real

@@ -352,6 +352,9 @@ class CheckIn(models.Model):
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
     )
     device = models.CharField(_("device"), max_length=80, blank=True)
+    # The id a desk gave a scan it queued while offline (registration/desk/offline.py):
+    # the same scan sent twice finds its row instead of being applied again.
+    client_scan_id = models.UUIDField(_("scan id on the device"), null=True, blank=True, unique=True, editable=False)
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
     undone_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("undone by")

@@ -104,4 +104,14 @@ class DeskLoginView(auth_views.LoginView):
 
 
 class DeskLogoutView(auth_views.LogoutView):
+    """Log out, and have the browser forget what the desk kept on the device (the
+    offline list of names, the queue, the service worker and its copies):
+    Clear-Site-Data. desk-offline.js clears them too, for browsers without the
+    header or over plain HTTP, where browsers ignore it."""
+
     next_page = "desk:login"
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"storage"'
+        return response

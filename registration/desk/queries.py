@@ -19,7 +19,7 @@ from django.db.models.functions import Lower, Replace
 
 from events import pagecache
 from events.models import Event, Session
-from registration.checkin import current_session, for_scan, open_to_citizens, with_needs_consent
+from registration.checkin import EVERY_DAY, current_session, for_scan, open_to_citizens, with_needs_consent
 from registration.models import (
     Booking,
     BookingStatus,
@@ -27,6 +27,7 @@ from registration.models import (
     Checkpoint,
     CheckpointKind,
     Registration,
+    Status,
 )
 from registration.search import fold
 
@@ -263,6 +264,45 @@ def counted(checkpoint: Checkpoint, now: datetime, session=NOT_LOOKED_UP) -> Cou
 
 def _counters_key(checkpoint: Checkpoint, day: date, session: Session | None) -> str:
     return f"desk:counters:{checkpoint.pk}:{day.isoformat()}:{session.pk if session else 0}"
+
+
+# The desk's offline list ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Admissible:
+    """Who a checkpoint admits now (for the desk's offline list): each person's
+    name, code and ticket secret, and the room's session the list is for."""
+
+    people: list[tuple[str, str, str]]
+    session: Session | None = None
+
+
+def admissible(checkpoint: Checkpoint, now: datetime) -> Admissible:
+    """The registrations checkin.check_in() would admit at `checkpoint` now:
+    confirmed; at an entrance on its own day, and on a day without a session
+    open to citizens only delegates, press and exhibitors; at a room door, for
+    its current or next session, and only the seat holders when that session
+    needs a seat. One query (a room door looks up its session first; an entrance
+    asks whether the day is open to citizens, a cached answer)."""
+    event = checkpoint.event
+    today = event.local(now).date()
+    registrations = Registration.objects.filter(event_id=event.pk, status=Status.CONFIRMED)
+    session = None
+    if checkpoint.kind == CheckpointKind.ENTRANCE:
+        if checkpoint.day != today:
+            return Admissible(people=[])
+        if not open_to_citizens(event, today):
+            registrations = registrations.filter(category__in=EVERY_DAY)
+    else:
+        session = session_at(checkpoint, now)
+        if session is None:
+            return Admissible(people=[])
+        if session.booking_required:
+            seats = Booking.objects.filter(registration=OuterRef("pk"), session=session).confirmed()
+            registrations = registrations.filter(Exists(seats))
+    people = registrations.order_by("name", "pk").values_list("name", "code", "ticket_secret")
+    return Admissible(people=list(people), session=session)
 
 
 # Walk-in and badges ------------------------------------------------------------------------

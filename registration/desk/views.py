@@ -132,6 +132,10 @@ def desk(request, slug):
             "search": reverse("desk:api_search"),
             "undo": reverse("desk:api_undo"),
             "counters": reverse("desk:api_counters"),
+            "offlineList": reverse("desk:api_offline_list"),
+            "queued": reverse("desk:api_queued"),
+            "serviceWorker": reverse("desk:service_worker"),
+            "deskRoot": reverse("desk:checkpoints"),
         },
         "jsqr": _optional_static("vendor/jsqr/jsQR.js"),
         "clearAfter": CLEAR_AFTER_MS,
@@ -356,4 +360,33 @@ def _desk_strings() -> dict:
         "soundOff": _("Sound off"),
         "clearsIn": _("Clears by itself"),
         "recentEmpty": _("No check-ins on this device yet."),
+        **_offline_strings(),
+    }
+
+
+def _offline_strings() -> dict:
+    """desk-offline.js's strings (docs/desk.md, "When the network drops")."""
+    return {
+        "offline": _("Offline"),
+        "offlineHelp": _(
+            "No connection to the server. Scans are checked against this device's list and queued; "
+            "they are sent when the connection returns."
+        ),
+        "offlineBack": _("Back online"),
+        "offlineSending": _("Sending the queued scans…"),
+        "offlineWaiting": _("Waiting to be sent: %(count)s."),
+        "offlineLoggedOut": _("They cannot be sent: log in again on this device (they are kept)."),
+        "offlineQueued": _("Queued — will be sent"),
+        "offlineQueuedHelp": _("Let the person in. The check-in is sent when the connection returns."),
+        "offlineAlreadyQueued": _("Already queued on this device"),
+        "offlineNotListed": _("Not on the list"),
+        "offlineNotListedHelp": _(
+            "This ticket is not on this checkpoint's list. Send the person to the registration desk, "
+            "or scan again when the connection returns."
+        ),
+        "offlineNoList": _("Offline, and this device has no list for this checkpoint."),
+        "offlineNoListHelp": _("Write the code down and check the person in when the connection returns."),
+        "offlineSearch": _("Offline: finding a name needs the server. Scan the ticket or type its code."),
+        "offlineList": _("List for use without the network: %(count)s people, updated at %(time)s."),
+        "offlineNoListYet": _("No list for use without the network on this device yet."),
     }

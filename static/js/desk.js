@@ -244,6 +244,8 @@
     this.showSound();
     this.renderRecent();
     this.pollCounters();
+    // Scans while the server is out of reach (desk-offline.js, loaded first).
+    this.offline = window.WegovDeskOffline ? new window.WegovDeskOffline(this, { asKeyed: asKeyed, el: el }) : null;
     this.focusInput();
   }
 
@@ -429,6 +431,12 @@
     var desk = this;
     payload.checkpoint = this.config.checkpoint;
     payload.device = this.device;
+    var offline = this.offline;
+    if (offline && offline.active) {
+      return offline.scan(payload).then(function () {
+        desk.focusInput();
+      });
+    }
     this.setBusy(true);
     var response = null;
     return this.post(this.config.urls.checkin, payload)
@@ -437,6 +445,9 @@
         return readJson(r);
       })
       .then(function (data) {
+        if (offline && offline.unreachable(response, data)) {
+          return offline.scan(payload); // a proxy answered for a server that is down
+        }
         if (!response.ok || !data) {
           desk.problem(response, data);
           return;
@@ -455,6 +466,9 @@
         desk.answer(data);
       })
       .catch(function () {
+        if (!response && offline) {
+          return offline.scan(payload); // no answer at all: the network is down
+        }
         desk.problem(null, null);
       })
       .then(function () {
@@ -542,7 +556,7 @@
       box.appendChild(words);
       body.push(box);
     }
-    if (attendee && state !== "refused" && state !== "problem") {
+    if (attendee && attendee.sessions && state !== "refused" && state !== "problem") {
       body.push(this.sessionList(attendee.sessions));
     }
     if (attendee) {
@@ -689,7 +703,7 @@
       })
       .catch(function () {
         if (seq === desk.searchSeq) {
-          desk.matchesStatus.textContent = desk.text.networkError;
+          desk.matchesStatus.textContent = desk.offline ? desk.text.offlineSearch : desk.text.networkError;
         }
         return 0;
       });
@@ -812,6 +826,9 @@
     var desk = this;
     return this.get(this.config.urls.counters, { checkpoint: this.config.checkpoint })
       .then(function (response) {
+        if (desk.offline) {
+          desk.offline.reached(response);
+        }
         return response.ok ? readJson(response) : null;
       })
       .then(function (data) {
@@ -820,6 +837,9 @@
         }
       })
       .catch(function () {
+        if (desk.offline) {
+          desk.offline.goOffline();
+        }
         // The next poll tries again.
       });
   };

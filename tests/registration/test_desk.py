@@ -111,6 +111,10 @@ def test_desk_page_hands_its_settings_to_the_script_as_json(desk_client, world, 
         "search": "/en/desk/api/search/",
         "undo": "/en/desk/api/undo/",
         "counters": "/en/desk/api/counters/",
+        "offlineList": "/en/desk/api/offline-list/",
+        "queued": "/en/desk/api/queued/",
+        "serviceWorker": "/en/desk/sw.js",
+        "deskRoot": "/en/desk/",
     }
     assert config["clearAfter"] == {"ok": 6000, "already": 6000, "refused": 12000}
     assert config["strings"]["undo"] == "Undo"
@@ -120,7 +124,11 @@ def test_desk_page_has_no_inline_script_or_style(desk_client, world, on_7_septem
     html = desk_client.get(desk_url("desk", slug="entrance-7")).content.decode()
 
     scripts = re.findall(r"<script[^>]*>", html)
-    assert scripts == ['<script id="desk-config" type="application/json">', '<script src="/static/js/desk.js">']
+    assert scripts == [
+        '<script id="desk-config" type="application/json">',
+        '<script src="/static/js/desk-offline.js">',
+        '<script src="/static/js/desk.js">',
+    ]
     assert "style=" not in html
     assert "<style" not in html
 
