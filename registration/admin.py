@@ -44,6 +44,7 @@ from registration.models import (
     Registration,
     Status,
 )
+from registration.privacy_admin import PersonalDataAdminMixin
 from registration.search import fold
 from wegov.inputs import parse_id
 
@@ -127,7 +128,7 @@ class RegistrationForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
+class RegistrationAdmin(PersonalDataAdminMixin, ExportPermissionMixin, admin.ModelAdmin):
     form = RegistrationForm
     list_display = (
         "code",
