@@ -109,7 +109,7 @@ def _change(change: history.Change, tz, *, staff_names: bool) -> dict:
         "object": change.subject,
         "label": change.subject_label,
         "action": "erased" if change.erased else {"+": "created", "~": "changed", "-": "deleted"}[change.action],
-        "changes": [{"field": f.name, "before": f.before, "after": f.after} for f in change.fields],
+        "changes": [{"field": f.name, "label": f.label, "before": f.before, "after": f.after} for f in change.fields],
     }
 
 
