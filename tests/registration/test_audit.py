@@ -7,7 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registration import audit, history, roles, services
 from registration.audit import ActorKind
@@ -109,10 +109,14 @@ def test_admin_edits_and_actions_are_recorded_as_the_organiser(client, clock, op
         ("~", "organiser", "orga", ""),
         ("~", "organiser", "orga", ""),
     ]
-    page = organiser.get(change_url).content.decode()
-    assert "Audit trail" in page
+    page = organiser.get(change_url).content.decode()  # the admin in Korean
+    assert "변경 기록" in page
     assert "Old Org → Seoul City Hall" in page
-    assert "an organiser (orga)" in page
+    assert "주최 측 (orga)" in page
+    with translation.override("en"):
+        english = organiser.get(reverse("admin:registration_registration_change", args=[registration.pk]))
+    assert "Audit trail" in english.content.decode()
+    assert "an organiser (orga)" in english.content.decode()
 
 
 def test_waiting_list_promotion_is_recorded_as_the_system(clock, open_event):
@@ -127,7 +131,8 @@ def test_waiting_list_promotion_is_recorded_as_the_system(clock, open_event):
 
     assert trail(Booking, id=waiting.pk)[-1] == ("~", "system", "", "waiting_list")
     assert trail(Registration, id=first.pk)[-1] == ("~", "attendee", "", "")
-    promoted = next(c for c in history.changes_of(second) if c.subject == "booking" and c.action == "~")
+    with translation.override("en"):
+        promoted = next(c for c in history.changes_of(second) if c.subject == "booking" and c.action == "~")
     assert (promoted.actor_label, promoted.via_label) == ("the system", "waiting-list promotion")
 
 

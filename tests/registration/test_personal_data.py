@@ -139,7 +139,8 @@ def test_the_person_sees_and_downloads_their_data_from_their_private_page(client
 def test_the_person_reads_their_data_in_korean(client, person):
     page = client.get(manage_url(person, "my_data", lang="ko"))
 
-    assert "개인정보" in text(page)
+    assert "내 개인정보" in text(page)
+    assert "변경 기록" in text(page)
 
 
 def test_an_unknown_secret_exports_nothing(client, person):
