@@ -26,6 +26,8 @@ ACTIONS_BY_NAME = {
     "deleted": ACTIONS["-"],
     "erased": _("erased on request"),
 }
+# The row's own links: the same for every line of one registration's trail.
+NOT_SHOWN = ("registration_id", "event_id")
 # Fields shown as the staff account they name.
 USER_FIELDS = ("checked_in_by_id", "undone_by_id", "checked_out_by_id")
 
@@ -121,7 +123,7 @@ def _change(subject: str, row, before, names: dict, tz) -> Change:
         erased=row.history_change_reason == ERASED,
     )
     for model_field in row.__class__.tracked_fields:
-        if model_field.primary_key:
+        if model_field.primary_key or model_field.attname in NOT_SHOWN:
             continue
         after = _shown(row, model_field, names, tz)
         old = _shown(before, model_field, names, tz) if before is not None else ""

@@ -138,12 +138,12 @@ def readable(data: dict) -> dict:
             (Registration._meta.get_field(name).verbose_name, _label(Registration, name, value))
             for name, value in data["registration"].items()
         ],
-        "bookings": [{**row, "status": _label(Booking, "status", row["status"])} for row in data["bookings"]],
-        "consents": [{**row, "kind": _label(Consent, "kind", row["kind"])} for row in data["consents"]],
-        "checkins": data["checkins"],
+        "bookings": [{**_times(row), "status": _label(Booking, "status", row["status"])} for row in data["bookings"]],
+        "consents": [{**_times(row), "kind": _label(Consent, "kind", row["kind"])} for row in data["consents"]],
+        "checkins": [_times(row) for row in data["checkins"]],
         "mails": [
             {
-                **row,
+                **_times(row),
                 "kind": _label(OutgoingMail, "kind", row["kind"]),
                 "status": _label(OutgoingMail, "status", row["status"]),
             }
@@ -151,7 +151,7 @@ def readable(data: dict) -> dict:
         ],
         "history": [
             {
-                **row,
+                **_times(row),
                 "by": str(ActorKind(row["by"]).label) if row["by"] in ActorKind.values else row["by"],
                 "via": str(VIA_LABELS.get(row["via"], row["via"])),
                 "action": str(history.ACTIONS_BY_NAME.get(row["action"], row["action"])),
@@ -162,10 +162,26 @@ def readable(data: dict) -> dict:
 
 
 def _label(model, name: str, value):
-    """A stored choice as its label; yes/no for a boolean; "–" for nothing."""
+    """A stored choice as its label; yes/no for a boolean; a time without
+    seconds (already in the event's time zone); "–" for nothing."""
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if name.endswith("_at"):
+        return _short_time(value)
     choices = dict(model._meta.get_field(name).flatchoices)
     return choices.get(value, value)
+
+
+def _short_time(value):
+    if not isinstance(value, str):
+        return value
+    try:
+        return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return value
+
+
+def _times(row: dict) -> dict:
+    return {key: _short_time(value) if key.endswith("_at") or key == "at" else value for key, value in row.items()}
