@@ -72,7 +72,8 @@ class BookingInline(ReadOnlyInline):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("session")
+        # The row's name (its __str__, in the inline's heading) names the registration too.
+        return super().get_queryset(request).select_related("session", "registration")
 
 
 class ConsentInline(ReadOnlyInline):

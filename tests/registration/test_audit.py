@@ -6,6 +6,8 @@ page, at the desk, in the admin, by the waiting list's promotion, by the purge."
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -167,3 +169,24 @@ def test_history_runs_a_constant_number_of_queries(clock, open_event, django_ass
     with django_assert_num_queries(5):
         more = history.changes_of(registration)
     assert len(more) > len(few)
+
+
+def test_the_admin_change_page_queries_do_not_grow_with_the_history(client, clock, open_event):
+    organiser, _user = organiser_client(client)
+    workshops = [WorkshopFactory(event=open_event) for _ in range(3)]
+    registration = register_directly(open_event, sessions=workshops[:1])
+    change_url = reverse("admin:registration_registration_change", args=[registration.pk])
+    organiser.get(change_url)  # warm the session and content-type caches
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert organiser.get(change_url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for workshop in workshops[1:]:
+        services.change_sessions(registration=registration, session_ids=[workshop.pk])
+        services.set_news_consent(registration=registration, granted=not services.news_consent_granted(registration))
+
+    assert len(history.changes_of(registration)) > 8
+    assert queries() == few
