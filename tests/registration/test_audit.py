@@ -90,8 +90,8 @@ def test_a_walk_in_is_recorded_as_desk_staff(desk_client, world, on_7_september)
     desk_client.post(desk_url("walk_in"), {**fields, "checkpoint": world.entrance_7.slug, "token": token})
 
     walk_in = Registration.objects.get(name="Walk In")
-    assert trail(Registration, id=walk_in.pk) == [("+", "desk", "desk-staff", "")]
-    assert trail(CheckIn, registration=walk_in) == [("+", "desk", "desk-staff", "")]
+    assert trail(Registration, id=walk_in.pk) == [("+", "desk", "desk-staff", "walk_in")]
+    assert trail(CheckIn, registration=walk_in) == [("+", "desk", "desk-staff", "walk_in")]
 
 
 def test_admin_edits_and_actions_are_recorded_as_the_organiser(client, clock, open_event):
