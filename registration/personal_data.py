@@ -19,6 +19,8 @@ from registration.audit import VIA_LABELS, ActorKind
 from registration.models import Booking, Consent, OutgoingMail, Registration
 
 EXPORT_VERSION = 1
+# The staff accounts a check-in names: left out of the person's own copy.
+STAFF_FIELDS = ("checked_in_by", "undone_by", "checked_out_by")
 
 REGISTRATION_FIELDS = (
     "code",
@@ -109,7 +111,11 @@ def _change(change: history.Change, tz, *, staff_names: bool) -> dict:
         "object": change.subject,
         "label": change.subject_label,
         "action": "erased" if change.erased else {"+": "created", "~": "changed", "-": "deleted"}[change.action],
-        "changes": [{"field": f.name, "label": f.label, "before": f.before, "after": f.after} for f in change.fields],
+        "changes": [
+            {"field": f.name, "label": f.label, "before": f.before, "after": f.after}
+            for f in change.fields
+            if staff_names or f.name not in STAFF_FIELDS
+        ],
     }
 
 

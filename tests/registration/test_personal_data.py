@@ -30,7 +30,8 @@ def person(clock, open_event):
     entrance = Checkpoint.objects.create(
         event=open_event, slug="entrance", name_en="Entrance", kind=CheckpointKind.ENTRANCE, day=workshop.local_day()
     )
-    outcome = checkin.check_in(checkpoint=entrance, registration=registration, now=workshop.starts_at)
+    desk = staff_user("desk-person", roles.DESK_STAFF)
+    outcome = checkin.check_in(checkpoint=entrance, registration=registration, user=desk, now=workshop.starts_at)
     assert outcome.result == "ok", outcome
     return registration
 
@@ -84,6 +85,8 @@ def test_admin_json_export_holds_everything_about_the_person(client, person):
         ("organisation", "Old Org", "New Org")
     ]
     assert {h["object"] for h in data["history"]} == {"registration", "booking", "consent", "check-in"}
+    checked_in = next(h for h in data["history"] if h["object"] == "check-in")
+    assert ("checked_in_by", "desk-person") in {(c["field"], c["after"]) for c in checked_in["changes"]}
 
 
 def test_admin_export_page_reads_as_a_page(client, person):
@@ -134,6 +137,8 @@ def test_the_person_sees_and_downloads_their_data_from_their_private_page(client
     data = json.loads(download.content)
     assert data["registration"]["email"] == "ana@example.org"
     assert all(row["user"] is None for row in data["history"])  # staff named by their role only
+    assert b"desk-person" not in download.content
+    assert "desk-person" not in page.content.decode()
 
 
 def test_the_person_reads_their_data_in_korean(client, person):
