@@ -45,6 +45,7 @@ from registration.models import (
     Registration,
     Status,
 )
+from registration.privacy_admin import PersonalDataAdminMixin
 from registration.search import fold
 from wegov.inputs import parse_id
 
@@ -72,7 +73,8 @@ class BookingInline(ReadOnlyInline):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("session")
+        # The row's name (its __str__, in the inline's heading) names the registration too.
+        return super().get_queryset(request).select_related("session", "registration")
 
 
 class ConsentInline(ReadOnlyInline):
@@ -128,7 +130,7 @@ class RegistrationForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
+class RegistrationAdmin(PersonalDataAdminMixin, ExportPermissionMixin, admin.ModelAdmin):
     form = RegistrationForm
     list_display = (
         "code",

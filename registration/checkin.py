@@ -308,7 +308,11 @@ def _insert(checkin: CheckIn) -> None:
     """Insert the row; the database's partial unique constraint refuses a second
     live admission. In autocommit (a desk's request) the single INSERT is its own
     transaction: no BEGIN, savepoint or COMMIT round trip; inside a transaction,
-    a savepoint keeps the caller's transaction usable after the refusal."""
+    a savepoint keeps the caller's transaction usable after the refusal. The
+    audit trail's row (registration.audit) is one more INSERT right after it,
+    in autocommit outside the check-in's own: a process killed in between
+    leaves a check-in without its history row, never the other way round (the
+    row itself says who checked in, when and where)."""
     if transaction.get_connection().in_atomic_block:
         with transaction.atomic():
             checkin.save(force_insert=True)

@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
 
 from events.models import Event, Session
+from registration.audit import AuditedChange, history_user
 from registration.querysets import BookingQuerySet, RegistrationQuerySet
 from registration.search import fold
 
@@ -117,6 +119,14 @@ class Registration(models.Model):
     anonymised_at = models.DateTimeField(_("personal data destroyed at"), null=True, blank=True, editable=False)
 
     objects = RegistrationQuerySet.as_manager()
+    # The audit trail (registration.audit). The secrets and derived fields are not
+    # kept: an old ticket or link must never be found in the history.
+    history = HistoricalRecords(
+        bases=[AuditedChange],
+        get_user=history_user,
+        excluded_fields=["ticket_secret", "manage_secret", "submission_token", "search_text", "updated_at"],
+        cascade_delete_history=True,
+    )
 
     class Meta:
         verbose_name = _("registration")
@@ -126,6 +136,8 @@ class Registration(models.Model):
         permissions = [
             ("view_dashboard", _("Can see the organisers' dashboard")),
             ("export_registrations", _("Can export attendee lists (personal data)")),
+            ("export_person", _("Can export everything stored about one person")),
+            ("erase_person", _("Can erase a person's data on their request")),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -169,6 +181,7 @@ class Booking(models.Model):
     waitlisted_at = models.DateTimeField(_("joined the waiting list"), null=True, blank=True)
 
     objects = BookingQuerySet.as_manager()
+    history = HistoricalRecords(bases=[AuditedChange], get_user=history_user, cascade_delete_history=True)
 
     class Meta:
         verbose_name = _("booking")
@@ -203,6 +216,8 @@ class Consent(models.Model):
     given_at = models.DateTimeField(_("when"), default=timezone.now)
     language = models.CharField(_("language of the text"), max_length=5)
     via = models.CharField(_("how"), max_length=20, default="online")
+
+    history = HistoricalRecords(bases=[AuditedChange], get_user=history_user, cascade_delete_history=True)
 
     class Meta:
         verbose_name = _("consent")
@@ -364,6 +379,8 @@ class CheckIn(models.Model):
     checked_out_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("left, by")
     )
+
+    history = HistoricalRecords(bases=[AuditedChange], get_user=history_user, cascade_delete_history=True)
 
     class Meta:
         verbose_name = _("check-in")

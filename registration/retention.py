@@ -8,6 +8,9 @@ the personal fields of every registration past its period, rotates its secrets
 so old links and tickets stop working, and deletes its outbox mail. What stays
 is anonymous: category, country, status, bookings and check-ins, for the
 organisers' statistics, and the consent records (what was agreed, when).
+The audit trail (registration.audit) forgets with it: every historical row of
+the registration gets the blanked values too (`forget_history`), and the
+purge's own row says it was the retention purge.
 
 Copies elsewhere go with the registration (`forget_copies()`): the sessions
 that hold its address or name (the "check your e-mail" pages remember the
@@ -35,7 +38,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from registration import audit
 from registration.models import MailKind, OutgoingMail, Registration, latest_news_choice, new_secret
+from registration.models import new_code as models_new_code
 
 KEEP_AFTER_EVENT = timedelta(days=92)  # three months
 KEEP_NEWS_AFTER_EVENT = timedelta(days=731)  # two years
@@ -93,27 +98,53 @@ def destroy_expired(*, today: date | None = None, dry_run: bool = False) -> Purg
 
 
 def _destroy(registration: Registration, *, keep_news: bool) -> None:
-    """Blank the details and end the ticket. Kept for news: name, e-mail and the
-    private link stay (it is where the person withdraws), and so does a "lost
-    link" mail on its way; otherwise everything personal goes, links included."""
-    with transaction.atomic():
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        now = timezone.now()
-        for name in PERSONAL_FIELDS:
-            setattr(registration, name, "")
-        registration.ticket_secret = new_secret()
-        registration.submission_token = None
-        registration.details_destroyed_at = registration.details_destroyed_at or now
-        mails = OutgoingMail.objects.filter(registration=registration)
-        if keep_news:
-            mails = mails.exclude(kind=MailKind.MANAGE_LINK)
-        else:
-            registration.name = ""
-            registration.email = ""
-            registration.manage_secret = new_secret()
-            registration.anonymised_at = now
-        registration.save()
-        mails.delete()
+    with transaction.atomic(), audit.acting_as(audit.ActorKind.SYSTEM, via="retention"):
+        anonymise(registration, keep_news=keep_news)
+
+
+def anonymise(registration: Registration, *, keep_news: bool, reason: str = "", new_code: bool = False) -> Registration:
+    """Blank the details and end the ticket, in the history too. Kept for news:
+    name, e-mail and the private link stay (it is where the person withdraws),
+    and so does a "lost link" mail on its way; otherwise everything personal
+    goes, links included. Locks the registration; the caller holds the
+    transaction and says who acts (registration.audit). `reason` is the change
+    reason of the history row this makes (audit.ERASED for an erasure);
+    `new_code`: the short code changes too (an erasure: the code printed on a
+    badge or typed at the desk finds nothing)."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    now = timezone.now()
+    blanked = [*PERSONAL_FIELDS]
+    for name in PERSONAL_FIELDS:
+        setattr(registration, name, "")
+    registration.ticket_secret = new_secret()
+    registration.submission_token = None
+    registration.details_destroyed_at = registration.details_destroyed_at or now
+    mails = OutgoingMail.objects.filter(registration=registration)
+    if keep_news:
+        mails = mails.exclude(kind=MailKind.MANAGE_LINK)
+    else:
+        registration.name = ""
+        registration.email = ""
+        registration.manage_secret = new_secret()
+        registration.anonymised_at = now
+        blanked += ["name", "email"]
+    if new_code:
+        registration.code = models_new_code()
+        blanked.append("code")
+    if reason:
+        registration._change_reason = reason
+    registration.save()
+    mails.delete()
+    forget_history(registration, blanked)
+    return registration
+
+
+def forget_history(registration: Registration, fields: list[str]) -> int:
+    """Give every historical row of the registration its current value of
+    `fields` (the blanked ones): the audit trail keeps that something changed
+    and when, never a destroyed value. Returns the rows rewritten."""
+    values = {name: getattr(registration, name) for name in fields}
+    return Registration.history.filter(id=registration.pk).update(**values)
 
 
 def forget_copies(people: list[Person]) -> tuple[int, int]:

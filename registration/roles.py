@@ -22,6 +22,8 @@ ORGANISER_APPS = ("events", "registration")
 ORGANISER_ONLY_PERMISSIONS: tuple[str, ...] = (
     "registration.view_dashboard",  # the organisers' dashboard
     "registration.export_registrations",  # attendee lists as CSV / Excel (personal data)
+    "registration.export_person",  # everything about one person (an access request)
+    "registration.erase_person",  # erasing one person on their request
 )
 # "app_label.codename" permissions of desk staff (none of them opens the admin).
 DESK_STAFF_PERMISSIONS: tuple[str, ...] = ("registration.use_desk",)

@@ -41,7 +41,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Audience, Event, Session
-from registration import outbox, queries
+from registration import audit, outbox, queries
 from registration.errors import RegistrationError
 from registration.models import (
     DETAILS_FIELDS,
@@ -157,7 +157,7 @@ def register(
             else:
                 registration = Registration(event=event, submission_token=submission_token or None, is_walk_in=walk_in)
             _fill_in(registration, person, email=email, event=event)
-            statuses = {s.pk: _book(registration, s, now, new=existing is None) for s in sessions}
+            bookings = {s.pk: _book(registration, s, now, new=existing is None) for s in sessions}
             _record_consents(
                 registration,
                 news_consent=news_consent,
@@ -165,8 +165,8 @@ def register(
                 via="desk" if walk_in else "online",
                 now=now,
             )
-            _settle_place(registration, sessions, statuses, event, now)  # lock 3: the event's row, last
-            return _welcomed(registration, email, sessions, statuses)
+            _settle_place(registration, sessions, bookings, event, now)  # lock 3: the event's row, last
+            return _welcomed(registration, email, sessions, bookings)
     except IntegrityError:
         winner = _race_lost(event, email, submission_token)
         if winner is None:
@@ -209,11 +209,11 @@ def _fill_in(registration: Registration, person: dict, *, email: str, event: Eve
     registration.save()
 
 
-def _welcomed(registration: Registration, email: str, sessions: list[Session], statuses: dict[int, str]) -> Outcome:
+def _welcomed(registration: Registration, email: str, sessions: list[Session], bookings: dict[int, Booking]) -> Outcome:
     """Queue the welcome mail for the settled status (with an address) and say which sessions wait."""
     if email:
         outbox.queue(kind=_welcome_mail(registration.status), registration=registration)
-    waitlisted = [s for s in sessions if statuses[s.pk] == BookingStatus.WAITLISTED]
+    waitlisted = [s for s in sessions if bookings[s.pk].status == BookingStatus.WAITLISTED]
     return Outcome(registration=registration, created=True, waitlisted_sessions=waitlisted)
 
 
@@ -264,7 +264,7 @@ def change_sessions(*, registration: Registration, session_ids: list[int], now: 
                     _release(booking, by_pk[session_id], now)
             waitlisted = []
             for session in chosen:
-                if session.pk not in current and _book(registration, session, now) == BookingStatus.WAITLISTED:
+                if session.pk not in current and _book(registration, session, now).status == BookingStatus.WAITLISTED:
                     waitlisted.append(session)
             if current.keys() != wanted and registration.email:
                 outbox.queue(kind=MailKind.UPDATED, registration=registration)
@@ -429,7 +429,7 @@ def _take_place(event: Event) -> bool:
 
 
 def _settle_place(
-    registration: Registration, sessions: list[Session], statuses: dict[int, str], event: Event, now: datetime
+    registration: Registration, sessions: list[Session], bookings: dict[int, Booking], event: Event, now: datetime
 ) -> None:
     """Settle a new registration's tentative status under the event's lock:
     take its place, or put it on the waiting list when the last place went
@@ -442,49 +442,48 @@ def _settle_place(
         registration.status = Status.WAITLISTED
         registration.save(update_fields=["status", "updated_at"])
         for session in sessions:
-            if statuses[session.pk] == BookingStatus.CONFIRMED:
-                Booking.objects.filter(registration=registration, session=session).update(
-                    status=BookingStatus.WAITLISTED, waitlisted_at=now
-                )
+            booking = bookings[session.pk]
+            if booking.status == BookingStatus.CONFIRMED:
+                booking.status, booking.waitlisted_at = BookingStatus.WAITLISTED, now
+                booking.save(update_fields=["status", "waitlisted_at"])  # by its key: recorded in its history
                 Session.objects.filter(pk=session.pk).update(seats_booked=F("seats_booked") - 1)
                 session.seats_booked -= 1
-                statuses[session.pk] = BookingStatus.WAITLISTED
         return
     registration.status = Status.PENDING if registration.category in Category.needing_approval() else Status.CONFIRMED
     registration.save(update_fields=["status", "updated_at"])
     for session in sessions:
         if session.capacity is None or session.seats_booked < session.capacity:
-            Booking.objects.filter(registration=registration, session=session).update(
-                status=BookingStatus.CONFIRMED, waitlisted_at=None
-            )
+            booking = bookings[session.pk]
+            booking.status, booking.waitlisted_at = BookingStatus.CONFIRMED, None
+            booking.save(update_fields=["status", "waitlisted_at"])
             Session.objects.filter(pk=session.pk).update(seats_booked=F("seats_booked") + 1)
             session.seats_booked += 1
-            statuses[session.pk] = BookingStatus.CONFIRMED
 
 
-def _book(registration: Registration, session: Session, now: datetime, *, new: bool = False) -> str:
-    """Book a seat, or a place on the waiting list. Caller holds the session
-    lock. `new`: the registration was created in this transaction, so it has no
-    booking yet (one INSERT instead of a lookup and a savepoint)."""
+def _book(registration: Registration, session: Session, now: datetime, *, new: bool = False) -> Booking:
+    """Book a seat, or a place on the waiting list; the booking (its status
+    says which). Caller holds the session lock. `new`: the registration was
+    created in this transaction, so it has no booking yet (one INSERT instead
+    of a lookup and a savepoint)."""
     has_seat = registration.status in HOLDS_A_PLACE and (
         session.capacity is None or session.seats_booked < session.capacity
     )
     status = BookingStatus.CONFIRMED if has_seat else BookingStatus.WAITLISTED
     defaults = {"status": status, "created_at": now, "waitlisted_at": None if has_seat else now}
     if new:
-        Booking.objects.create(registration=registration, session=session, **defaults)
+        booking = Booking.objects.create(registration=registration, session=session, **defaults)
     else:
         booking, created = Booking.objects.get_or_create(registration=registration, session=session, defaults=defaults)
         if not created:
             if booking.status != BookingStatus.CANCELLED:
-                return booking.status
+                return booking
             booking.status, booking.created_at = status, now
             booking.waitlisted_at = None if has_seat else now
             booking.save(update_fields=["status", "created_at", "waitlisted_at"])
     if has_seat:
         Session.objects.filter(pk=session.pk).update(seats_booked=F("seats_booked") + 1)
         session.seats_booked += 1
-    return status
+    return booking
 
 
 def _release(booking: Booking, session: Session, now: datetime) -> None:
@@ -499,6 +498,11 @@ def _release(booking: Booking, session: Session, now: datetime) -> None:
 
 
 def _promote_session_waitlist(session: Session, now: datetime) -> None:
+    with audit.acting_as(audit.ActorKind.SYSTEM, via="waiting_list"):
+        _promote_session_bookings(session, now)
+
+
+def _promote_session_bookings(session: Session, now: datetime) -> None:
     while session.capacity is None or session.seats_booked < session.capacity:
         nxt = (
             Booking.objects.select_for_update()
@@ -524,6 +528,11 @@ def _promote_event_waitlist(event: Event, sessions: dict[int, Session], now: dat
     person waiting is locked after the event's row: whoever holds such a row
     waits for no session and no event (changing sessions locks its sessions
     first), so this cannot deadlock."""
+    with audit.acting_as(audit.ActorKind.SYSTEM, via="waiting_list"):
+        _promote_places(event, sessions)
+
+
+def _promote_places(event: Event, sessions: dict[int, Session]) -> None:
     event.refresh_from_db(fields=["seats_taken", "capacity"])
     while event.capacity is None or event.seats_taken < event.capacity:
         waiting = Registration.objects.filter(event=event, status=Status.WAITLISTED).order_by("created_at", "pk")
@@ -534,13 +543,14 @@ def _promote_event_waitlist(event: Event, sessions: dict[int, Session], now: dat
         nxt.save(update_fields=["status", "updated_at"])
         Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1)
         event.seats_taken += 1
-        booked = nxt.bookings.filter(status=BookingStatus.WAITLISTED).values_list("session_id", flat=True)
-        for session_id in sorted(booked):
+        waiting_bookings = nxt.bookings.filter(status=BookingStatus.WAITLISTED).order_by("session_id")
+        for booking in waiting_bookings:
             # A session created after the caller locked the event's sessions is
             # not locked: the booking keeps waiting for that session's next seat.
-            session = sessions.get(session_id)
+            session = sessions.get(booking.session_id)
             if session is not None and (session.capacity is None or session.seats_booked < session.capacity):
-                Booking.objects.filter(registration=nxt, session=session).update(status=BookingStatus.CONFIRMED)
+                booking.status = BookingStatus.CONFIRMED
+                booking.save(update_fields=["status"])  # by its key: recorded in its history
                 Session.objects.filter(pk=session.pk).update(seats_booked=F("seats_booked") + 1)
                 session.seats_booked += 1
         if nxt.email:
@@ -606,7 +616,7 @@ def _record_consents(
                 via=via,
             )
         )
-    Consent.objects.bulk_create(
+    consents = Consent.objects.bulk_create(
         [
             *sensitive,
             Consent(
@@ -629,3 +639,4 @@ def _record_consents(
             ),
         ]
     )
+    audit.record_created(Consent, consents)  # bulk_create sends no save() signal

@@ -6,7 +6,6 @@ the rules (a RegistrationError becomes a form error), registration.antiabuse
 keeps robots out. Every write is followed by a redirect (POST/redirect/GET).
 """
 
-import functools
 import logging
 
 from django.conf import settings
@@ -36,6 +35,8 @@ from registration.forms import (
     SessionsForm,
 )
 from registration.models import ENDED, Registration, Status
+from registration.private_pages import mark_private, private
+from registration.private_pages import registration_by_secret as _registration
 
 logger = logging.getLogger(__name__)
 
@@ -46,41 +47,6 @@ SENT_COOKIE = "wegov_sent_to"
 LOST_COOKIE = "wegov_lost_for"
 ADDRESS_COOKIE_SALT = "registration.views.address"
 ADDRESS_COOKIE_MAX_AGE = 15 * 60  # seconds
-
-
-def mark_private(response: HttpResponse) -> HttpResponse:
-    """A page whose address holds a secret or that shows personal data: never
-    stored by a cache, its address never sent to another site, never indexed.
-
-    Referrer-Policy is same-origin, not no-referrer: under no-referrer browsers
-    send `Origin: null` with the page's own form posts, which Django's CSRF check
-    refuses, so the page's forms and the language switch would never work. The
-    page loads nothing from other hosts, so its address reaches no one else."""
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def private(view):
-    """A private page: marked so (mark_private); an unknown or mistyped secret gets
-    the site's own page, with a way to get the link again (never Django's debug
-    page, with DEBUG on too)."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            response = view(request, *args, **kwargs)
-        except Http404:
-            response = link_not_found(request)
-        return mark_private(response)
-
-    return wrapped
-
-
-def link_not_found(request, rest: str = "") -> HttpResponse:
-    """A private link that leads nowhere: a translated 404 that offers the link again."""
-    return mark_private(render(request, "registration/link_not_found.html", status=404))
 
 
 # The registration form ------------------------------------------------------------
@@ -443,13 +409,6 @@ def _ended(request, registration: Registration) -> HttpResponse:
     else:
         messages.info(request, _("This registration has been cancelled, so it can no longer be changed."))
     return redirect("registration:manage", secret=registration.manage_secret)
-
-
-def _registration(secret: str) -> Registration:
-    registration = Registration.objects.select_related("event").filter(manage_secret=secret).first()
-    if registration is None:
-        raise Http404
-    return registration
 
 
 def _held(registration: Registration) -> dict[int, str]:

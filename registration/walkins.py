@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from registration import services
+from registration import audit, services
 from registration.checkin import CheckInOutcome, Result, check_in
 from registration.errors import RegistrationError
 from registration.models import Checkpoint, Registration
@@ -43,16 +43,17 @@ def register_walk_in(
     (RegistrationError "email_taken", field email), and that registration is
     e-mailed its link as services.register does. Two transactions: the
     registration commits before the check-in."""
-    outcome = services.register(
-        event=event,
-        person=person,
-        session_ids=session_ids,
-        submission_token=submission_token,
-        walk_in=True,
-    )
-    if not outcome.created and outcome.registration.submission_token != submission_token:
-        raise RegistrationError(EMAIL_TAKEN, code="email_taken", field="email")
-    return admit_walk_in(registration=outcome.registration, checkpoint=checkpoint, user=user, device=device)
+    with audit.acting_as(audit.ActorKind.DESK, user=user, via="walk_in"):  # the audit trail's "who"
+        outcome = services.register(
+            event=event,
+            person=person,
+            session_ids=session_ids,
+            submission_token=submission_token,
+            walk_in=True,
+        )
+        if not outcome.created and outcome.registration.submission_token != submission_token:
+            raise RegistrationError(EMAIL_TAKEN, code="email_taken", field="email")
+        return admit_walk_in(registration=outcome.registration, checkpoint=checkpoint, user=user, device=device)
 
 
 def admit_walk_in(*, registration: Registration, checkpoint: Checkpoint, user=None, device: str = "") -> WalkIn:

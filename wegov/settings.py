@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_countries",
     "phonenumber_field",
     "axes",
+    "simple_history",
     "events",
     "registration",
 ]
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who changes registrations (the audit trail): the request, read only when a history row is written.
+    "registration.audit.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last: turns a lockout (too many failed log-ins) into the lockout page.

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 
 from registration.roles import ORGANISER_ONLY_PERMISSIONS
 
-DASHBOARD_PERMISSION, EXPORT_PERMISSION = ORGANISER_ONLY_PERMISSIONS
+DASHBOARD_PERMISSION, EXPORT_PERMISSION = ORGANISER_ONLY_PERMISSIONS[:2]
 
 
 def _staff_with(user, permission: str) -> bool:

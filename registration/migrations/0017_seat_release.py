@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registration', '0012_delegation_and_checkout'),
+        ('registration', '0014_audit_trail_and_personal_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

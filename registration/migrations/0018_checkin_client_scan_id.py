@@ -16,4 +16,11 @@ class Migration(migrations.Migration):
                 blank=True, editable=False, null=True, unique=True, verbose_name="scan id on the device"
             ),
         ),
+        migrations.AddField(
+            model_name="historicalcheckin",
+            name="client_scan_id",
+            field=models.UUIDField(
+                blank=True, db_index=True, editable=False, null=True, verbose_name="scan id on the device"
+            ),
+        ),
     ]

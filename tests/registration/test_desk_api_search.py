@@ -248,8 +248,9 @@ def test_checkin_runs_a_constant_number_of_queries(
     # session's lock (docs/rooms.md: savepoint, SELECT ... FOR UPDATE, release) the seat,
     # insert (in a savepoint, as the test runs in a transaction: 3); booked sessions, the
     # figures counted with this check-in (the places held and the check-ins in one), how
-    # full the room is; the checkpoint as the previous scan kept it
-    with django_assert_num_queries(14):
+    # full the room is; the checkpoint as the previous scan kept it; the check-in's
+    # audit-trail row (one insert)
+    with django_assert_num_queries(15):
         data = scan(desk_client, world.door, person.ticket_secret).json()
 
     assert data["result"] == "ok"
@@ -263,8 +264,8 @@ def test_entrance_scan_runs_a_constant_number_of_queries(desk_client, world, on_
     # session (from the cache in production), user; ticket (with whether it holds seats:
     # none, so no query for the booked sessions), insert (in a savepoint: 3), the figures
     # counted with this check-in (the places held and the check-ins in one); the
-    # checkpoint and its day's rule as the first scan kept them
-    with django_assert_num_queries(7):
+    # checkpoint and its day's rule as the first scan kept them; the check-in's audit-trail row
+    with django_assert_num_queries(8):
         data = scan(desk_client, world.entrance_7, people[1].ticket_secret).json()
 
     assert (data["result"], CheckIn.objects.count()) == ("ok", 2)
@@ -277,7 +278,7 @@ def test_entrance_scan_of_a_person_with_a_seat_lists_it_with_one_more_query(
     keep_checkpoint(desk_client, world.entrance_7)
 
     # as for a person without seats (above), and the booked sessions
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         data = scan(desk_client, world.entrance_7, booked.ticket_secret).json()
 
     assert data["result"] == "ok"

@@ -4,7 +4,8 @@ escapes undone), and not in the cache. The person goes through what leaves
 copies: the registration form and its "check your e-mail" page (the address in
 the session), a lost-link request, a mail to the address linked to no
 registration, organisers' edits in the admin (its history), a wrong admin
-log-in with the address as user name (django-axes)."""
+log-in with the address as user name (django-axes). The audit trail's rows
+(registration.audit) keep the changes, without the values."""
 
 import json
 import pickle
@@ -133,6 +134,7 @@ def test_a_purged_person_leaves_no_trace_in_the_database_or_the_cache(client, cl
         "django_admin_log",
         "django_session (decoded)",
         "axes_accessattempt",
+        "registration_historicalregistration",  # the audit trail (registration.audit)
     }
     dump = database_dump()
     assert traces(dump, ADDRESS, OLD_NAME, NEW_NAME, registration.manage_secret) == set()
@@ -145,6 +147,11 @@ def test_a_purged_person_leaves_no_trace_in_the_database_or_the_cache(client, cl
     history = organiser.get(reverse("admin:registration_registration_history", args=[registration.pk]))
     assert [entry.object_repr for entry in history.context["action_list"]] == [f"({registration.code})"] * 2
     assert "Full name" in history.content.decode()
+    # The audit trail stays too, its values blanked, its last row the purge's.
+    trail = Registration.history.filter(id=registration.pk).order_by("history_date", "history_id")
+    assert len(trail) >= 4  # registered, two admin edits, the purge
+    assert {(row.name, row.email, row.organisation) for row in trail} == {("", "", "")}
+    assert (trail.last().history_actor, trail.last().history_via) == ("system", "retention")
 
 
 def test_purge_deletes_expired_sessions_and_keeps_live_ones_of_others(clock, open_event):

@@ -138,3 +138,20 @@ def test_purge_command_dry_run_changes_nothing(capsys):
 
     assert "Would anonymise 1 registration" in capsys.readouterr().out
     assert Registration.objects.get().name == "김민준 1"
+
+
+def test_the_history_forgets_with_the_registration_and_records_the_purge():
+    event = EventFactory(start_date=date(2010, 9, 6), end_date=date(2010, 9, 8))
+    registration = register(event, 1, news=True)
+    services.update_details(registration=registration, person={"organisation": "WeGO 사무국", "city": "서울"})
+
+    destroy_expired(today=date(2011, 1, 1))  # kept for news: name and address stay, the details go
+    details = set(Registration.history.filter(id=registration.pk).values_list("organisation", "needs", "phone"))
+    names = set(Registration.history.filter(id=registration.pk).values_list("name", "email"))
+    destroy_expired(today=date(2012, 9, 10))  # then everything
+
+    assert details == {("", "", "")}
+    assert names == {("김민준 1", "p1@example.org")}
+    trail = Registration.history.filter(id=registration.pk).order_by("history_id")
+    assert set(trail.values_list("name", "email", "organisation", "city")) == {("", "", "", "")}
+    assert [(row.history_actor, row.history_via) for row in trail][-2:] == [("system", "retention")] * 2
