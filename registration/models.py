@@ -126,6 +126,7 @@ class Registration(models.Model):
         permissions = [
             ("view_dashboard", _("Can see the organisers' dashboard")),
             ("export_registrations", _("Can export attendee lists (personal data)")),
+            ("print_badges", _("Can print the badges of selected registrations in the admin")),
         ]
         constraints = [
             models.UniqueConstraint(
