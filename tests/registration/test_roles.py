@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from registration.roles import DESK_STAFF, ORGANISER_DEVICE_PERMISSIONS, ORGANISERS, VIEWERS, ensure_groups
+from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +217,17 @@ def test_demo_viewer_sees_the_admin_read_only(client, demo_allowed):
     registration_app = next(app for app in response.context["app_list"] if app["app_label"] == "registration")
     registrations = next(m for m in registration_app["models"] if m["object_name"] == "Registration")
     assert registrations["perms"] == {"add": False, "change": False, "delete": False, "view": True}
+
+
+def test_viewers_see_the_dashboard_without_the_export_links(client):
+    event = EventFactory()
+    viewer = User.objects.create_user(username="partner", password="x", is_staff=True)
+    viewer.groups.add(Group.objects.get(name=VIEWERS))
+    client.force_login(viewer)
+
+    html = client.get("/ko/admin/dashboard/").content.decode()
+
+    assert event.name in html
+    assert "attendees.csv" not in html
+    assert "attendees.xlsx" not in html
+    assert client.get("/ko/admin/dashboard/attendees.csv").status_code == 403
