@@ -22,6 +22,7 @@ from twofactor.forms import AppCodeForm, CodeForm
 
 ENROL_KEY_SESSION_KEY = "twofactor_enrol_key"
 BACKUP_CODES_SESSION_KEY = "twofactor_backup_codes"
+QR_SCALE, QR_BORDER = 5, 2  # pixels a module, modules of quiet zone
 
 
 def staff_only(view):
@@ -91,12 +92,14 @@ def enrol(request):
             return redirect(reverse("twofactor:backup_codes") + "?" + request.GET.urlencode())
     app = TOTPDevice(user=request.user, key=key)
     secret = b32encode(app.bin_key).decode()
+    qr_code = segno.make(app.config_url, error="m")
     return page(
         request,
         "twofactor/enrol.html",
         _("Set up two-factor log-in"),
         form=form,
-        qr_code=segno.make(app.config_url, error="m").svg_data_uri(scale=5, border=2),
+        qr_code=qr_code.svg_data_uri(scale=QR_SCALE, border=QR_BORDER),
+        qr_size=qr_code.symbol_size(scale=QR_SCALE, border=QR_BORDER)[0],
         secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         replaces=step is None and services.has_app(request.user),
     )
