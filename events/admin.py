@@ -87,7 +87,7 @@ class SampleDataAdmin(TranslationAdmin):
     def marked(obj, text) -> str:
         return _("SAMPLE · %(name)s") % {"name": text} if obj.is_sample else str(text)
 
-    @admin.action(description=_("Mark selected as checked (not sample data)"))
+    @admin.action(description=_("Mark selected as checked (not sample data)"), permissions=["change"])
     def mark_not_sample(self, request, queryset):
         """Checked: neither the row nor any of its details is invented any more."""
         count = queryset.update(is_sample=False, invented_fields=[])
@@ -103,7 +103,7 @@ class SampleDataAdmin(TranslationAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Mark selected as sample data"))
+    @admin.action(description=_("Mark selected as sample data"), permissions=["change"])
     def mark_sample(self, request, queryset):
         count = queryset.update(is_sample=True)
         pagecache.content_changed()
@@ -222,7 +222,7 @@ class EventAdmin(SampleDataAdmin):
     def display_name(self, obj):
         return self.marked(obj, obj.name)
 
-    @admin.action(description=_("Make this the current edition"))
+    @admin.action(description=_("Make this the current edition"), permissions=["change"])
     def make_current(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, _("Choose exactly one event."), level=messages.ERROR)

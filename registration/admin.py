@@ -33,7 +33,13 @@ from registration import (
     services,
 )
 from registration.dashboard.admin import ExportPermissionMixin, export_selected_csv, export_selected_xlsx
-from registration.desk.admin import AttentionFilter, CheckInInline, print_badges_a4, print_badges_a6
+from registration.desk.admin import (
+    AttentionFilter,
+    BadgePermissionMixin,
+    CheckInInline,
+    print_badges_a4,
+    print_badges_a6,
+)
 from registration.errors import RegistrationError
 from registration.forms import EmailAddressField
 from registration.models import (
@@ -130,7 +136,7 @@ class RegistrationForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(PersonalDataAdminMixin, ExportPermissionMixin, admin.ModelAdmin):
+class RegistrationAdmin(PersonalDataAdminMixin, ExportPermissionMixin, BadgePermissionMixin, admin.ModelAdmin):
     form = RegistrationForm
     list_display = (
         "code",

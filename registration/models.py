@@ -138,6 +138,7 @@ class Registration(models.Model):
             ("export_registrations", _("Can export attendee lists (personal data)")),
             ("export_person", _("Can export everything stored about one person")),
             ("erase_person", _("Can erase a person's data on their request")),
+            ("print_badges", _("Can print the badges of selected registrations in the admin")),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,8 +1,10 @@
 """Staff roles (auth groups) and the demo accounts of a development site.
 
 Organisers manage the programme and the attendees in the admin; desk staff
-register walk-ins and check people in at the desk, without admin access. Both
-groups are created after every `migrate` (see RegistrationConfig).
+register walk-ins and check people in at the desk, without admin access;
+viewers (partners, city staff) read the admin and the dashboard and change
+nothing. The groups are created by migration registration 0013 and again after
+every `migrate` (see RegistrationConfig). docs/roles.md says who may do what.
 """
 
 from dataclasses import dataclass
@@ -16,17 +18,35 @@ from django.db.models import Q
 
 ORGANISERS = "Organisers"
 DESK_STAFF = "Desk staff"
+VIEWERS = "Viewers"
+GROUPS = (ORGANISERS, DESK_STAFF, VIEWERS)
 # Organisers hold every permission on these apps' models, among them the
 # organiser-only ones (registration.models.Registration.Meta.permissions):
 ORGANISER_APPS = ("events", "registration")
+DASHBOARD_PERMISSION = "registration.view_dashboard"  # the organisers' dashboard (viewers too)
+EXPORT_PERMISSION = "registration.export_registrations"  # attendee lists as CSV / Excel (personal data)
+BADGE_PERMISSION = "registration.print_badges"  # badges of many attendees from the admin
 ORGANISER_ONLY_PERMISSIONS: tuple[str, ...] = (
-    "registration.view_dashboard",  # the organisers' dashboard
-    "registration.export_registrations",  # attendee lists as CSV / Excel (personal data)
+    EXPORT_PERMISSION,
+    BADGE_PERMISSION,
     "registration.export_person",  # everything about one person (an access request)
     "registration.erase_person",  # erasing one person on their request
 )
+# Organisers may also see and remove anyone's two-factor devices (a lost phone,
+# docs/roles.md), never add or change one (that would set someone else's key).
+# The backup codes themselves (otp_static.StaticToken) stay hidden.
+DEVICE_APPS = ("otp_totp", "otp_static")
+ORGANISER_DEVICE_PERMISSIONS: tuple[str, ...] = (
+    "otp_totp.view_totpdevice",
+    "otp_totp.delete_totpdevice",
+    "otp_static.view_staticdevice",
+    "otp_static.delete_staticdevice",
+)
 # "app_label.codename" permissions of desk staff (none of them opens the admin).
 DESK_STAFF_PERMISSIONS: tuple[str, ...] = ("registration.use_desk",)
+# Viewers may see every model of ORGANISER_APPS (view_<model>, read-only pages)
+# and the dashboard; nothing that writes, prints badges, exports or opens the desk.
+VIEWER_PERMISSIONS: tuple[str, ...] = (DASHBOARD_PERMISSION,)
 
 
 class DemoAccountsNotAllowedError(Exception):
@@ -46,30 +66,43 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount(username="organiser", password="wego-organiser-2010", group=ORGANISERS, is_staff=True),  # noqa: S106
     DemoAccount(username="desk", password="wego-desk-2010", group=DESK_STAFF, is_staff=False),  # noqa: S106
+    DemoAccount(username="viewer", password="wego-viewer-2010", group=VIEWERS, is_staff=True),  # noqa: S106
 )
 
 
 def ensure_groups(*, using: str = DEFAULT_DB_ALIAS, apps=global_apps) -> dict:
-    """Create the Organisers and Desk staff groups and grant their permissions.
+    """Create the Organisers, Desk staff and Viewers groups and grant their permissions.
 
     Idempotent. Adds missing permissions and removes none, so a permission an
     administrator granted by hand stays. Returns the groups by name."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for label in ORGANISER_APPS:
+    for label in (*ORGANISER_APPS, *DEVICE_APPS):
         # Normally done by auth's own post_migrate handler; repeated so that the
         # permissions exist whatever order the handlers run in.
-        create_permissions(global_apps.get_app_config(label), verbosity=0, using=using, apps=apps)
-    groups = {name: Group.objects.using(using).get_or_create(name=name)[0] for name in (ORGANISERS, DESK_STAFF)}
-    organiser_permissions = Permission.objects.using(using).filter(content_type__app_label__in=ORGANISER_APPS)
-    groups[ORGANISERS].permissions.add(*organiser_permissions)
-    desk_permissions = Q(pk__in=[])
-    for permission in DESK_STAFF_PERMISSIONS:
-        app_label, codename = permission.split(".")
-        desk_permissions |= Q(content_type__app_label=app_label, codename=codename)
+        try:
+            app_config = global_apps.get_app_config(label)
+        except LookupError:  # two-factor log-in not installed
+            continue
+        create_permissions(app_config, verbosity=0, using=using, apps=apps)
+    groups = {name: Group.objects.using(using).get_or_create(name=name)[0] for name in GROUPS}
+    permissions = Permission.objects.using(using)
+    in_apps = Q(content_type__app_label__in=ORGANISER_APPS)
+    groups[ORGANISERS].permissions.add(*permissions.filter(in_apps | _named(ORGANISER_DEVICE_PERMISSIONS)))
     # A permission whose model is not migrated yet (a partial `migrate`) is added next time.
-    groups[DESK_STAFF].permissions.add(*Permission.objects.using(using).filter(desk_permissions))
+    groups[DESK_STAFF].permissions.add(*permissions.filter(_named(DESK_STAFF_PERMISSIONS)))
+    viewing = in_apps & Q(codename__startswith="view_")
+    groups[VIEWERS].permissions.add(*permissions.filter(viewing | _named(VIEWER_PERMISSIONS)))
     return groups
+
+
+def _named(names: tuple[str, ...]) -> Q:
+    """The permissions named "app_label.codename"."""
+    query = Q(pk__in=[])
+    for permission in names:
+        app_label, codename = permission.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return query
 
 
 def ensure_groups_after_migrate(sender, *, using: str = DEFAULT_DB_ALIAS, apps=global_apps, **kwargs) -> None:
@@ -94,7 +127,7 @@ def require_demo_site(what: str) -> None:
 
 
 def ensure_demo_accounts() -> list[tuple[DemoAccount, str]]:
-    """Create the demo organiser and desk-staff users, or reset them to their demo
+    """Create the demo organiser, desk-staff and viewer users, or reset them to their demo
     state (role, group, password). Idempotent.
 
     Refuses with DemoAccountsNotAllowedError unless settings.DEMO_ACCOUNTS_ALLOWED: the

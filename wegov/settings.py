@@ -44,8 +44,13 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "axes",
     "simple_history",
+    # Two-factor log-in for staff (twofactor/): time-based codes and backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "events",
     "registration",
+    "twofactor",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +69,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this log-in session entered a two-factor code.
+    "django_otp.middleware.OTPMiddleware",
+    # Staff reach the admin and the dashboard only after the code (twofactor/middleware.py).
+    "twofactor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Who changes registrations (the audit trail): the request, read only when a history row is written.
     "registration.audit.AuditMiddleware",
@@ -182,6 +191,16 @@ AXES_VERBOSE = False  # no banner on every manage.py command; failures and locko
 # The client's address as the registration throttles see it: behind the proxy
 # (BEHIND_PROXY) the X-Forwarded-For hop the proxy appended, not the proxy's own.
 AXES_CLIENT_IP_CALLABLE = "wegov.clientip.client_ip"
+
+# Two-factor log-in (twofactor/, docs/roles.md): required, every staff account (the
+# admin, the dashboard) enrols an authenticator app at its first log-in and enters a
+# code at every log-in; optional, an account may enrol from the admin. Desk staff
+# (not staff) never need it. Default: required with PRODUCTION=true.
+REQUIRE_2FA = env_bool("WEGOV_REQUIRE_2FA", default=PRODUCTION)
+OTP_TOTP_ISSUER = "WeGO"
+# The admin's pages of devices never show a key or its QR code: organisers may
+# remove someone's device (a lost phone), not read it.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Languages and time
 LANGUAGE_CODE = "ko"

@@ -21,6 +21,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     # The organisers' dashboard and exports, under the admin's log-in (before the admin's catch-all).
     path("admin/dashboard/", include("registration.dashboard.urls")),
+    # Two-factor log-in for staff (twofactor/), also before the admin's catch-all.
+    path("admin/two-factor/", include("twofactor.urls")),
     path("admin/", admin.site.urls),
     path("register/", include("registration.urls")),
     path("desk/", include("registration.desk.urls")),

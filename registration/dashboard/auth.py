@@ -1,6 +1,7 @@
 """Who may see the dashboard and export attendee lists: active staff (the
-admin's own log-in rule) holding the organiser permissions that
-registration.roles grants to the Organisers group and never to desk staff.
+admin's own log-in rule) holding the permissions registration.roles grants:
+the dashboard to organisers and viewers, the exports to organisers only,
+neither to desk staff.
 
 Anonymous visitors and users who may not enter the admin are sent to the
 admin's log-in page (as every admin page does); staff without the permission
@@ -12,9 +13,7 @@ from functools import wraps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
-from registration.roles import ORGANISER_ONLY_PERMISSIONS
-
-DASHBOARD_PERMISSION, EXPORT_PERMISSION = ORGANISER_ONLY_PERMISSIONS[:2]
+from registration.roles import DASHBOARD_PERMISSION, EXPORT_PERMISSION
 
 
 def _staff_with(user, permission: str) -> bool:

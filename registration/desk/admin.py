@@ -28,6 +28,7 @@ from modeltranslation.admin import TranslationAdmin
 from registration.badges import render_badges
 from registration.checkin import attention_q
 from registration.models import CheckIn, Checkpoint, CheckpointKind
+from registration.roles import BADGE_PERMISSION
 
 
 def local_time(moment, tz) -> str:
@@ -237,22 +238,36 @@ class AttentionFilter(admin.SimpleListFilter):
 # Badges ------------------------------------------------------------------------------------
 
 
-@admin.action(description=_("Print badges (A6)"), permissions=["view"])
+class BadgePermissionMixin:
+    """For RegistrationAdmin: the admin offers an action with
+    permissions=["print_badges"] only where has_print_badges_permission() is true."""
+
+    def has_print_badges_permission(self, request) -> bool:
+        return may_print_badges(request.user)
+
+
+def may_print_badges(user) -> bool:
+    """Badges carry names and organisations: organisers only (registration.roles),
+    not viewers, who see the same lists."""
+    return user.is_active and user.is_staff and user.has_perm(BADGE_PERMISSION)
+
+
+@admin.action(description=_("Print badges (A6)"), permissions=["print_badges"])
 def print_badges_a6(modeladmin, request, queryset):
     """One A6 badge per page for the selected registrations, in the list's order."""
     return _badges(modeladmin, request, queryset, layout="a6")
 
 
-@admin.action(description=_("Print badges (4 per A4)"), permissions=["view"])
+@admin.action(description=_("Print badges (4 per A4)"), permissions=["print_badges"])
 def print_badges_a4(modeladmin, request, queryset):
     """Four badges to an A4 sheet for the selected registrations, in the list's order."""
     return _badges(modeladmin, request, queryset, layout="a4x4")
 
 
 def _badges(modeladmin, request, queryset, *, layout: str) -> HttpResponse:
-    # The admin lists the action only for those who may view registrations; checked
+    # The admin lists the action only for those who may print badges; checked
     # again here for a caller that does not go through the changelist.
-    if not modeladmin.has_view_permission(request):
+    if not may_print_badges(request.user):
         raise PermissionDenied
     pdf = render_badges(queryset.select_related("event"), layout=layout)
     response = HttpResponse(pdf, content_type="application/pdf")

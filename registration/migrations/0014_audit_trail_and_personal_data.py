@@ -14,14 +14,14 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0004_event_contact_email'),
-        ('registration', '0012_delegation_and_checkout'),
+        ('registration', '0013_viewers_and_badge_permission'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
             name='registration',
-            options={'ordering': ['-created_at'], 'permissions': [('view_dashboard', "Can see the organisers' dashboard"), ('export_registrations', 'Can export attendee lists (personal data)'), ('export_person', 'Can export everything stored about one person'), ('erase_person', "Can erase a person's data on their request")], 'verbose_name': 'registration', 'verbose_name_plural': 'registrations'},
+            options={'ordering': ['-created_at'], 'permissions': [('view_dashboard', "Can see the organisers' dashboard"), ('export_registrations', 'Can export attendee lists (personal data)'), ('export_person', 'Can export everything stored about one person'), ('erase_person', "Can erase a person's data on their request"), ('print_badges', 'Can print the badges of selected registrations in the admin')], 'verbose_name': 'registration', 'verbose_name_plural': 'registrations'},
         ),
         migrations.CreateModel(
             name='HistoricalBooking',

@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from registration.roles import DESK_STAFF, ORGANISERS, ensure_groups
+from registration.roles import DESK_STAFF, ORGANISER_DEVICE_PERMISSIONS, ORGANISERS, VIEWERS, ensure_groups
+from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def permission_names(group: Group) -> set[str]:
 
 
 def test_groups_exist_after_migrate():
-    assert set(Group.objects.values_list("name", flat=True)) >= {ORGANISERS, DESK_STAFF}
+    assert set(Group.objects.values_list("name", flat=True)) >= {ORGANISERS, DESK_STAFF, VIEWERS}
 
 
 def test_organisers_hold_every_permission_of_the_programme_and_registration():
@@ -50,8 +51,26 @@ def test_organisers_hold_every_permission_of_the_programme_and_registration():
 
     names = permission_names(Group.objects.get(name=ORGANISERS))
 
-    assert names == expected
+    # And may see and remove two-factor devices (a lost phone), never add or change one.
+    assert names == expected | set(ORGANISER_DEVICE_PERMISSIONS)
     assert {"events.change_session", "events.add_speaker", "events.delete_exhibitor"} <= names
+    assert {"registration.print_badges", "registration.export_registrations"} <= names
+    assert not {"otp_totp.add_totpdevice", "otp_totp.change_totpdevice", "otp_static.view_statictoken"} & names
+
+
+def test_viewers_hold_only_view_permissions_and_the_dashboard():
+    expected = {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Permission.objects.filter(content_type__app_label__in=["events", "registration"])
+        if p.codename.startswith("view_")
+    }
+
+    names = permission_names(Group.objects.get(name=VIEWERS))
+
+    assert names == expected
+    assert {"registration.view_dashboard", "registration.view_registration", "events.view_session"} <= names
+    forbidden = {"registration.export_registrations", "registration.print_badges", "registration.use_desk"}
+    assert not forbidden & names
 
 
 def test_desk_staff_hold_only_the_desk_permission():
@@ -59,21 +78,22 @@ def test_desk_staff_hold_only_the_desk_permission():
 
 
 def test_migrate_recreates_deleted_groups():
-    Group.objects.filter(name__in=[ORGANISERS, DESK_STAFF]).delete()
+    Group.objects.filter(name__in=[ORGANISERS, DESK_STAFF, VIEWERS]).delete()
 
     call_command("migrate", verbosity=0)
 
     assert Group.objects.get(name=ORGANISERS).permissions.filter(codename="change_session").exists()
     assert Group.objects.filter(name=DESK_STAFF).exists()
+    assert Group.objects.get(name=VIEWERS).permissions.filter(codename="view_session").exists()
 
 
 def test_ensure_groups_twice_changes_nothing():
-    before = {name: permission_names(Group.objects.get(name=name)) for name in (ORGANISERS, DESK_STAFF)}
+    before = {name: permission_names(Group.objects.get(name=name)) for name in (ORGANISERS, DESK_STAFF, VIEWERS)}
 
     ensure_groups()
     ensure_groups()
 
-    assert Group.objects.filter(name__in=[ORGANISERS, DESK_STAFF]).count() == 2
+    assert Group.objects.filter(name__in=[ORGANISERS, DESK_STAFF, VIEWERS]).count() == 3
     assert {name: permission_names(Group.objects.get(name=name)) for name in before} == before
 
 
@@ -92,7 +112,7 @@ def test_create_demo_accounts_refuses_when_not_allowed(settings):
     with pytest.raises(CommandError, match="DEMO_ACCOUNTS_ALLOWED"):
         create_demo_accounts()
 
-    assert not User.objects.filter(username__in=["organiser", "desk"]).exists()
+    assert not User.objects.filter(username__in=["organiser", "desk", "viewer"]).exists()
 
 
 def test_create_demo_accounts_prints_the_log_ins(demo_allowed):
@@ -102,6 +122,7 @@ def test_create_demo_accounts_prints_the_log_ins(demo_allowed):
     assert "http://127.0.0.1:8000/ko/desk/ (the check-in desk only)" in output
     assert "username: organiser  password: wego-organiser-2010  (created)" in output
     assert "username: desk  password: wego-desk-2010  (created)" in output
+    assert "Viewers: http://127.0.0.1:8000/ko/admin/  username: viewer  password: wego-viewer-2010  (created)" in output
 
 
 def test_demo_organiser_is_staff_in_organisers_but_not_superuser(demo_allowed):
@@ -132,7 +153,7 @@ def test_create_demo_accounts_twice_changes_nothing(demo_allowed):
     output = create_demo_accounts()
 
     assert list(User.objects.order_by("pk").values("pk", "username", "password", "is_staff", "is_superuser")) == before
-    assert output.count("(unchanged)") == 2
+    assert output.count("(unchanged)") == 3
 
 
 def test_create_demo_accounts_resets_a_changed_demo_account(demo_allowed):
@@ -171,3 +192,42 @@ def test_demo_desk_staff_cannot_use_the_admin(client, demo_allowed):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/ko/admin/login/")
+
+
+def test_demo_viewer_is_staff_in_viewers_and_may_only_look(demo_allowed):
+    create_demo_accounts()
+
+    viewer = User.objects.get(username="viewer")
+    assert (viewer.is_staff, viewer.is_superuser, viewer.is_active) == (True, False, True)
+    assert list(viewer.groups.values_list("name", flat=True)) == [VIEWERS]
+    assert viewer.has_perm("registration.view_registration")
+    assert viewer.has_perm("registration.view_dashboard")
+    assert not viewer.has_perm("registration.change_registration")
+    assert not viewer.has_perm("registration.export_registrations")
+    assert viewer.check_password("wego-viewer-2010")
+
+
+def test_demo_viewer_sees_the_admin_read_only(client, demo_allowed):
+    create_demo_accounts()
+
+    assert client.login(username="viewer", password="wego-viewer-2010")
+    response = client.get(ADMIN)
+
+    assert response.status_code == 200
+    registration_app = next(app for app in response.context["app_list"] if app["app_label"] == "registration")
+    registrations = next(m for m in registration_app["models"] if m["object_name"] == "Registration")
+    assert registrations["perms"] == {"add": False, "change": False, "delete": False, "view": True}
+
+
+def test_viewers_see_the_dashboard_without_the_export_links(client):
+    event = EventFactory()
+    viewer = User.objects.create_user(username="partner", password="x", is_staff=True)
+    viewer.groups.add(Group.objects.get(name=VIEWERS))
+    client.force_login(viewer)
+
+    html = client.get("/ko/admin/dashboard/").content.decode()
+
+    assert event.name in html
+    assert "attendees.csv" not in html
+    assert "attendees.xlsx" not in html
+    assert client.get("/ko/admin/dashboard/attendees.csv").status_code == 403
