@@ -41,7 +41,8 @@ DAY_HOURS = range(8, 19)
 
 @dataclass(frozen=True)
 class Bar:
-    label: str  # under the bar (some of them), and in the table
+    label: str  # in the table and the chart's description
+    short_label: str  # under the bar (some of them)
     value: int
     x: float
     y: float
@@ -86,8 +87,10 @@ class BarChart:
         return max(self.bars, key=lambda bar: bar.value) if self.total else None
 
 
-def bar_chart(points: list[tuple[str, int]]) -> BarChart:
-    """The geometry of a chart of `points` ((label, value), in order)."""
+def bar_chart(points: list[tuple[str, int]], short_labels: list[str] | None = None) -> BarChart:
+    """The geometry of a chart of `points` ((label, value), in order); the
+    labels under the bars are `short_labels` when given (e.g. "9/6" for a date)."""
+    short_labels = short_labels or [label for label, _value in points]
     top = _nice_top(max((value for _label, value in points), default=0))
     plot_width = VIEW_WIDTH - LEFT - RIGHT
     plot_height = VIEW_HEIGHT - TOP - BOTTOM
@@ -101,6 +104,7 @@ def bar_chart(points: list[tuple[str, int]]) -> BarChart:
         bars.append(
             Bar(
                 label=label,
+                short_label=short_labels[index],
                 value=value,
                 x=round(LEFT + index * slot + gap / 2, 2),
                 y=round(baseline - height, 2),
@@ -153,7 +157,7 @@ def registrations_per_day(event: Event) -> DailyRegistrations:
         days = [(first + timedelta(days=i), 0) for i in range((last - first).days + 1)]
         days = [(day, counts.get(day, 0)) for day, _zero in days]
     points = [(formats.date_format(day, "SHORT_DATE_FORMAT"), count) for day, count in days]
-    return DailyRegistrations(days=days, chart=bar_chart(points))
+    return DailyRegistrations(days=days, chart=bar_chart(points, [f"{day.month}/{day.day}" for day, _count in days]))
 
 
 # Check-ins per hour --------------------------------------------------------------------------
