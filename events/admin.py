@@ -38,6 +38,7 @@ from events.models import (
     SessionSpeaker,
     Speaker,
 )
+from wegov.inputs import parse_id
 
 # Shared pieces ---------------------------------------------------------------
 
@@ -229,7 +230,8 @@ class EventAdmin(EditionAdmin, SampleDataAdmin):
 
     def edition_for(self, request, object_id):
         """The event itself (none yet on the add page)."""
-        return self.get_object(request, unquote(object_id)) if object_id else None
+        pk = parse_id(unquote(object_id)) if object_id else None
+        return Event.objects.filter(pk=pk).first() if pk else None
 
     def time_zone_for(self, request, object_id, edition):
         """The zone chosen in the form when it is sent (the times typed beside it are

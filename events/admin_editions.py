@@ -36,16 +36,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from events.models import Event, Room
+from wegov.inputs import parse_id
 
 ZONE_FIELD = "shown_time_zone"
 ROOM_OF_ANOTHER_EDITION = gettext_lazy("Choose a room of %(edition)s: this room belongs to another edition.")
 
 
 def _event_by_pk(value) -> Event | None:
-    try:
-        return Event.objects.filter(pk=int(value)).first() if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+    pk = parse_id(value)
+    return Event.objects.filter(pk=pk).first() if pk else None
 
 
 class EditionTimesForm(forms.ModelForm):
@@ -94,12 +93,12 @@ class EditionAdmin:
         if request.method == "POST" and "event" in request.POST:
             return _event_by_pk(request.POST["event"])
         if object_id:
+            pk = parse_id(unquote(object_id))
+            if pk is None:
+                return None  # the admin says the object does not exist
             # One query: the edition of the object, whatever the model.
-            objects = self.model._default_manager.filter(pk=unquote(object_id)).values("event_id")[:1]
-            try:
-                return Event.objects.filter(pk=Subquery(objects)).first()
-            except (ValueError, ValidationError):
-                return None
+            objects = self.model._default_manager.filter(pk=pk).values("event_id")[:1]
+            return Event.objects.filter(pk=Subquery(objects)).first()
         return _event_by_pk(request.GET.get("event")) or Event.objects.current().first()
 
     def time_zone_for(self, request, object_id, edition: Event | None) -> str:
