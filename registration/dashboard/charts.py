@@ -25,13 +25,13 @@ from django.utils import formats
 from events.models import Event
 from registration.models import CheckIn, Registration
 
-VIEW_WIDTH = 400
+VIEW_WIDTH = 360  # about the width of a phone: the labels keep their size there
 VIEW_HEIGHT = 200
 LEFT = 34  # room for the values of the grid lines
 RIGHT = 6
 TOP = 16  # room for the value above the highest bar
 BOTTOM = 24  # room for the labels under the bars
-MAX_LABELS = 8  # labels under the bars, at most: readable on a phone
+MAX_LABELS = 7  # labels under the bars, at most: readable on a phone
 MAX_VALUES = 16  # bars with their value written above them, at most
 # A registration period longer than this shows its last days only (the table too).
 MAX_DAYS = 120
