@@ -180,13 +180,18 @@ def test_changing_an_events_zone_with_times_filled_in_asks_to_check_them(admin_c
 def test_a_new_event_reads_its_times_in_the_zone_chosen_for_it(admin_client, seoul_2010):
     from tests.events.test_admin_forms import event_form
 
+    # The add page shows the default zone (Asia/Seoul); Madrid is chosen in the form.
     data = event_form(
         time_zone="Europe/Madrid",
         registration_opens_at_0="2012-03-01",
         registration_opens_at_1="09:00:00",
+        shown_time_zone="Asia/Seoul",
     )
 
-    response = admin_client.post(admin_url("event", "add"), data)
+    first = admin_client.post(admin_url("event", "add"), data)
+    assert first.status_code == 200
+    assert "read as Europe/Madrid time" in first.context["adminform"].form.errors["registration_opens_at"][0]
+    response = admin_client.post(admin_url("event", "add"), data | {"shown_time_zone": "Europe/Madrid"})
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Event.objects.get(slug="wego-2012").registration_opens_at == datetime(2012, 3, 1, 8, 0, tzinfo=UTC)
