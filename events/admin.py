@@ -10,11 +10,13 @@ booth, ...) name those details in an "invented details" column, and both carry a
 notice at the top of their change form.
 """
 
+import zoneinfo
 from datetime import date
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils import formats
@@ -25,6 +27,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from events import pagecache, services
+from events.admin_editions import EditionAdmin, EditionTimesForm
 from events.models import (
     Event,
     Exhibitor,
@@ -35,6 +38,7 @@ from events.models import (
     SessionSpeaker,
     Speaker,
 )
+from wegov.inputs import parse_id
 
 # Shared pieces ---------------------------------------------------------------
 
@@ -127,7 +131,7 @@ def thumbnail(image, alt: str = ""):
 # Event -----------------------------------------------------------------------
 
 
-class EventAdminForm(forms.ModelForm):
+class EventAdminForm(EditionTimesForm):
     """Rules the database also enforces, checked here first so that an organiser
     gets a message on the field instead of a server error."""
 
@@ -170,7 +174,7 @@ class EventAdminForm(forms.ModelForm):
 
 
 @admin.register(Event)
-class EventAdmin(SampleDataAdmin):
+class EventAdmin(EditionAdmin, SampleDataAdmin):
     form = EventAdminForm
     list_display = ["display_name", "start_date", "end_date", "venue_name", "is_current", "sample", "invented"]
     list_display_links = ["display_name"]
@@ -210,7 +214,10 @@ class EventAdmin(SampleDataAdmin):
             },
         ),
         (_("Dates"), {"fields": ["start_date", "end_date", "time_zone"]}),
-        (_("Registration"), {"fields": ["registration_opens_at", "registration_closes_at", "capacity"]}),
+        (
+            _("Registration"),
+            {"fields": ["registration_opens_at", "registration_closes_at", "capacity", "shown_time_zone"]},
+        ),
         (_("Venue"), {"fields": ["city", "venue_name", "venue_address", "venue_directions", "venue_sketch"]}),
         (_("Live stream"), {"fields": ["live_stream_url", "live_stream_provider"]}),
         (_("At the venue"), {"fields": ["no_show_release_minutes"]}),
@@ -221,6 +228,19 @@ class EventAdmin(SampleDataAdmin):
     @admin.display(description=_("name"), ordering="name")
     def display_name(self, obj):
         return self.marked(obj, obj.name)
+
+    def edition_for(self, request, object_id):
+        """The event itself (none yet on the add page)."""
+        pk = parse_id(unquote(object_id)) if object_id else None
+        return Event.objects.filter(pk=pk).first() if pk else None
+
+    def time_zone_for(self, request, object_id, edition):
+        """The zone chosen in the form when it is sent (the times typed beside it are
+        in that zone), otherwise the event's, or the default one for a new event."""
+        posted = request.POST.get("time_zone") if request.method == "POST" else None
+        if posted in zoneinfo.available_timezones():
+            return posted
+        return edition.time_zone if edition else Event._meta.get_field("time_zone").default
 
     @admin.action(description=_("Make this the current edition"), permissions=["change"])
     def make_current(self, request, queryset):
@@ -328,7 +348,7 @@ class SessionSpeakerInline(admin.TabularInline):
         return super().get_queryset(request).select_related("speaker")
 
 
-class SessionAdminForm(forms.ModelForm):
+class SessionAdminForm(EditionTimesForm):
     def clean(self):
         cleaned = super().clean()
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
@@ -357,11 +377,12 @@ class SessionAdminForm(forms.ModelForm):
 
 
 @admin.register(Session)
-class SessionAdmin(SampleDataAdmin):
+class SessionAdmin(EditionAdmin, SampleDataAdmin):
     form = SessionAdminForm
     inlines = [SessionSpeakerInline]
     list_display = [
         "display_title",
+        "event",
         "local_start",
         "room",
         "kind",
@@ -406,7 +427,7 @@ class SessionAdmin(SampleDataAdmin):
                 ]
             },
         ),
-        (_("Time and place"), {"fields": ["starts_at", "ends_at", "room"]}),
+        (_("Time and place"), {"fields": ["starts_at", "ends_at", "room", "shown_time_zone"]}),
         (_("Attendance"), {"fields": ["audience", "booking_required", "capacity"]}),
         (_("Live stream"), {"fields": ["is_streamed", "stream_url"]}),
     ]

@@ -31,6 +31,20 @@ def get_current_event() -> Event | None:
     return Event.objects.current().first()
 
 
+# --- The archive of past editions -------------------------------------------------
+
+
+def past_editions(current: Event | None, today: date) -> list[Event]:
+    """The archive's editions, latest first (one query)."""
+    return list(Event.objects.past(current, today).order_by("-start_date", "pk"))
+
+
+def past_edition(slug: str, current: Event | None, today: date) -> Event | None:
+    """The past edition with this address name, or None (one query): the current
+    edition and those prepared for later have no archive pages."""
+    return Event.objects.past(current, today).filter(slug=slug).first()
+
+
 def published_sessions(event: Event) -> QuerySet[Session]:
     return Session.objects.published().for_event(event)
 

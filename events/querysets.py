@@ -10,6 +10,12 @@ class EventQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True)
 
+    def past(self, current, today: date):
+        """Editions of the archive: those before the current one (an edition being
+        prepared for later is never shown), or without a current one those over by `today`."""
+        earlier = models.Q(start_date__lt=current.start_date) if current else models.Q(end_date__lt=today)
+        return self.filter(earlier, is_current=False)
+
 
 class SessionQuerySet(models.QuerySet):
     def published(self):

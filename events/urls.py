@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events import feeds, views
+from events import archive, feeds, views
 
 app_name = "events"
 
@@ -17,4 +17,12 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("venue/", views.venue, name="venue"),
     path("live/", views.live, name="live"),
+    # Past editions (events/archive.py); the current edition's addresses above stay as they are.
+    path("archive/", archive.index, name="archive"),
+    path("archive/<slug:edition>/", archive.edition, name="archive_home"),
+    path("archive/<slug:edition>/programme/", archive.programme, name="archive_programme"),
+    path("archive/<slug:edition>/sessions/<slug:slug>/", archive.session_detail, name="archive_session"),
+    path("archive/<slug:edition>/speakers/", archive.speakers, name="archive_speakers"),
+    path("archive/<slug:edition>/exhibition/", archive.exhibition, name="archive_exhibition"),
+    path("archive/<slug:edition>/register/", archive.register, name="archive_register"),
 ]

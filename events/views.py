@@ -24,13 +24,18 @@ class EventPageView(TemplateView):
     shows_seats = False
 
     def get(self, request, *args, **kwargs):
-        self.event = request.event  # events/middleware.py
+        self.event = self.edition(request)
         if not self.event:
             return render(request, "events/no_event.html", {"event": None})
         response = super().get(request, *args, **kwargs)
         response.fresh_until = self.fresh_until
         response.shows_seats = self.shows_seats
         return response
+
+    def edition(self, request) -> Event | None:
+        """The edition the page is about: the current one (events/middleware.py);
+        a past one on the archive's pages (events/archive.py)."""
+        return request.event
 
     def right_until(self, moment: datetime | None) -> None:
         """The page shows something that may change at `moment` (the page cache's limit)."""
@@ -120,7 +125,7 @@ class SessionView(EventPageView):
         return {"session": session, "day": event.local(session.starts_at).date()}
 
     def get(self, request, *args, **kwargs):
-        if not request.event:
+        if not self.edition(request):
             raise Http404("No current event")
         return super().get(request, *args, **kwargs)
 

@@ -23,6 +23,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from events.admin_editions import EditionAdmin
 from events.models import Session
 from registration import (
     mailings,
@@ -136,7 +137,9 @@ class RegistrationForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(PersonalDataAdminMixin, ExportPermissionMixin, BadgePermissionMixin, admin.ModelAdmin):
+class RegistrationAdmin(
+    EditionAdmin, PersonalDataAdminMixin, ExportPermissionMixin, BadgePermissionMixin, admin.ModelAdmin
+):
     form = RegistrationForm
     list_display = (
         "code",

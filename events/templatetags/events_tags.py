@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -84,3 +84,14 @@ def mark_korean(text, autoescape=True):
         return text
     text = conditional_escape(text) if autoescape else text
     return mark_safe(_HANGUL_RUN.sub(lambda match: f'<span lang="ko">{match.group(0)}</span>', str(text)))
+
+
+@register.simple_tag(takes_context=True)
+def edition_url(context, name: str, *args) -> str:
+    """The address of a public page of the edition shown: the current edition's
+    page (`events:<name>`), or on an archive page (context `archive`: the past
+    edition) its archive page (`events:archive_<name>`, the edition first)."""
+    archive = context.get("archive")
+    if archive:
+        return reverse(f"events:archive_{name}", args=[archive.slug, *args])
+    return reverse(f"events:{name}", args=args)

@@ -182,12 +182,17 @@ def csv_cell(value) -> str:
 def render_csv(registrations: list[Registration]) -> bytes:
     """UTF-8 with a byte-order mark, comma-separated, every text defused."""
     time_zone = time_zone_of(registrations)
+    return table_csv(columns(time_zone), rows(registrations, time_zone))
+
+
+def table_csv(header: list[Column], values: Iterable[list]) -> bytes:
+    """Any table as CSV: UTF-8 with a byte-order mark, every text defused."""
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out)
-    writer.writerow([defuse(column.header) for column in columns(time_zone)])
-    for values in rows(registrations, time_zone):
-        writer.writerow([csv_cell(value) for value in values])
+    writer.writerow([defuse(column.header) for column in header])
+    for row in values:
+        writer.writerow([csv_cell(value) for value in row])
     return out.getvalue().encode("utf-8")
 
 
@@ -209,9 +214,13 @@ def xlsx_cell(sheet, value) -> WriteOnlyCell:
 def render_xlsx(registrations: list[Registration]) -> bytes:
     """One sheet: a bold, frozen header row with a filter, then a row per registration."""
     time_zone = time_zone_of(registrations)
-    header = columns(time_zone)
+    return table_xlsx(str(SHEET_TITLE), columns(time_zone), rows(registrations, time_zone))
+
+
+def table_xlsx(title: str, header: list[Column], values: Iterable[list]) -> bytes:
+    """Any table as one sheet: a bold, frozen header row with a filter, then the rows."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(SHEET_TITLE))
+    sheet = workbook.create_sheet(title=title)
     sheet.freeze_panes = "A2"
     for index, column in enumerate(header):
         sheet.column_dimensions[_column_letter(index)].width = column.width
@@ -223,8 +232,8 @@ def render_xlsx(registrations: list[Registration]) -> bytes:
         header_cells.append(cell)
     sheet.append(header_cells)
     count = 0
-    for values in rows(registrations, time_zone):
-        sheet.append([xlsx_cell(sheet, value) for value in values])
+    for row in values:
+        sheet.append([xlsx_cell(sheet, value) for value in row])
         count += 1
     sheet.auto_filter.ref = f"A1:{_column_letter(len(header) - 1)}{count + 1}"
     out = io.BytesIO()
@@ -245,10 +254,16 @@ def attendee_file(
     """The export as a download named `<name>-<YYYYmmdd-HHMM>.<ext>` (site time),
     kept out of shared caches. Logs who exported how many rows: the list holds
     personal data."""
-    content_type, extension = FORMATS[file_format]
     registrations = list(export_queryset(registrations))
     data = render_csv(registrations) if file_format == "csv" else render_xlsx(registrations)
     logger.info("%s exported %d registrations as %s", user.get_username(), len(registrations), file_format)
+    return download(data, file_format=file_format, name=name, now=now)
+
+
+def download(data: bytes, *, file_format: str, name: str, now: datetime) -> HttpResponse:
+    """`data` as a download named `<name>-<YYYYmmdd-HHMM>.<ext>` (site time), kept
+    out of shared caches."""
+    content_type, extension = FORMATS[file_format]
     stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, f"{name}-{stamp}.{extension}")

@@ -11,4 +11,6 @@ urlpatterns = [
     path("", views.dashboard, name="index"),
     path("attendees.csv", views.export_attendees, {"file_format": "csv"}, name="export_csv"),
     path("attendees.xlsx", views.export_attendees, {"file_format": "xlsx"}, name="export_xlsx"),
+    path("checkins.csv", views.export_checkins, {"file_format": "csv"}, name="checkins_csv"),
+    path("checkins.xlsx", views.export_checkins, {"file_format": "xlsx"}, name="checkins_xlsx"),
 ]

@@ -25,6 +25,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from events.admin_editions import EditionAdmin
 from registration.badges import render_badges
 from registration.checkin import attention_q
 from registration.models import CheckIn, Checkpoint, CheckpointKind
@@ -58,7 +59,7 @@ class CheckpointForm(forms.ModelForm):
                 self.add_error("day", _("An entrance admits on one day: give the day."))
             elif not event.start_date <= day <= event.end_date:
                 self.add_error("day", _("Choose a day of the event."))
-        elif kind == CheckpointKind.ROOM:
+        elif kind == CheckpointKind.ROOM and "room" not in self.errors:
             if room is None:
                 self.add_error("room", _("A room door needs its room."))
             elif room.event_id != event.pk:
@@ -67,7 +68,9 @@ class CheckpointForm(forms.ModelForm):
 
 
 @admin.register(Checkpoint)
-class CheckpointAdmin(TranslationAdmin):
+class CheckpointAdmin(EditionAdmin, TranslationAdmin):
+    """The room field offers the rooms of the checkpoint's edition only (EditionAdmin)."""
+
     form = CheckpointForm
     list_display = ("name", "slug", "kind", "day", "room", "event", "position", "live_checkins")
     list_filter = ("event", "kind")

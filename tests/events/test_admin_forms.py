@@ -139,7 +139,9 @@ def test_session_room_of_another_event_is_a_form_error(admin_client, event):
 
     response = admin_client.post(admin_url("session", "add"), session_form(event, SessionKindFactory(), room))
 
-    assert response.context["adminform"].form.errors["room"] == ["This room belongs to another event."]
+    assert response.context["adminform"].form.errors["room"] == [
+        f"Choose a room of {event.name}: this room belongs to another edition."
+    ]
 
 
 def test_session_capacity_below_booked_seats_is_a_form_error(admin_client, event):

@@ -177,7 +177,9 @@ def test_a_door_must_be_in_a_room_of_its_event(organiser, event):
         checkpoint_form(event, kind=CheckpointKind.ROOM, day="", room=other_room.pk),
     )
 
-    assert response.context["adminform"].form.errors["room"] == ["Choose a room of the same event."]
+    assert response.context["adminform"].form.errors["room"] == [
+        f"Choose a room of {event.name}: this room belongs to another edition."
+    ]
 
 
 # Check-ins ----------------------------------------------------------------------------------
@@ -335,9 +337,9 @@ def test_a_registrations_page_runs_a_fixed_number_of_queries(
     url = admin_url("registration_change", row.registration.pk)
     organiser.get(url)  # warm the session and content-type caches
 
-    # session, user, permissions (2), registration, its event, bookings, consents,
-    # check-ins+registration+checkpoint+session+users
-    with django_assert_num_queries(9):
+    # session, user, permissions (2), the edition (its time zone: events/admin_editions.py),
+    # registration, its event, bookings, consents, check-ins+registration+checkpoint+session+users
+    with django_assert_num_queries(10):
         response = organiser.get(url)
 
     [inline] = [f for f in response.context["inline_admin_formsets"] if f.formset.model is CheckIn]

@@ -367,8 +367,8 @@ def test_queries_do_not_grow_with_sessions_registrations_and_checkins(
 
     # session, user, user's permissions, group permissions, current event (the view's,
     # shared with the site's context processor), registrations, sessions, checkpoints,
-    # check-ins per checkpoint, entrants per day, outbox
-    with django_assert_num_queries(11):
+    # check-ins per checkpoint, entrants per day, outbox, registrations per day, check-ins per hour
+    with django_assert_num_queries(13):
         response = organiser_client.get(url())
 
     assert len(response.context["dashboard"].sessions) == n
