@@ -32,6 +32,7 @@ from registration import (
     services,
 )
 from registration.dashboard.admin import ExportPermissionMixin, export_selected_csv, export_selected_xlsx
+from registration.delegations.admin import CheckedInFilter, MailingPermissionMixin, write_to_these_people
 from registration.desk.admin import AttentionFilter, CheckInInline, print_badges_a4, print_badges_a6
 from registration.errors import RegistrationError
 from registration.forms import EmailAddressField
@@ -76,10 +77,18 @@ class BookingInline(ReadOnlyInline):
 
 class ConsentInline(ReadOnlyInline):
     model = Consent
-    fields = ("kind", "granted", "text_version", "language", "how", "given_at")
+    fields = ("kind", "granted", "text_version", "language", "how", "given_by", "given_at")
     readonly_fields = fields
     # Consent.via as stored ("online", "desk", "manage"), in the organiser's language.
-    HOW = {"online": _("on the registration form"), "desk": _("at the desk"), "manage": _("on the private page")}
+    HOW = {
+        "online": _("on the registration form"),
+        "desk": _("at the desk"),
+        "manage": _("on the private page"),
+        "organiser": _("by an organiser, on the person's behalf (delegation list)"),
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("given_by")
 
     @admin.display(description=_("how"))
     def how(self, obj: Consent) -> str:
@@ -127,7 +136,7 @@ class RegistrationForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
+class RegistrationAdmin(ExportPermissionMixin, MailingPermissionMixin, admin.ModelAdmin):
     form = RegistrationForm
     list_display = (
         "code",
@@ -135,13 +144,23 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
         "email",
         "organisation",
         "category",
+        "delegation",
         "status",
         "is_walk_in",
         "registered_at",
     )
     list_display_links = ("code", "name")
-    list_filter = ("category", "status", "is_walk_in", "event", BookedSessionFilter, AttentionFilter)
-    list_select_related = ("event",)
+    list_filter = (
+        "category",
+        "status",
+        "is_walk_in",
+        "event",
+        "delegation",
+        BookedSessionFilter,
+        CheckedInFilter,
+        AttentionFilter,
+    )
+    list_select_related = ("event", "delegation")
     search_fields = ("name", "email", "organisation", "=code")
     # An address mail can be delivered to, as on the public forms.
     formfield_overrides = {models.EmailField: {"form_class": EmailAddressField}}
@@ -154,6 +173,7 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
         "reject_selected",
         "cancel_selected",
         "resend_confirmation",
+        write_to_these_people,
         print_badges_a6,
         print_badges_a4,
         export_selected_xlsx,
@@ -165,6 +185,7 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
         "event",
         "code",
         "category",
+        "delegation",
         "status",
         "is_walk_in",
         "registered_at",
@@ -172,7 +193,7 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
         "cancelled_at",
     )
     fieldsets = (
-        (None, {"fields": ("event", "code", "status", "category", "is_walk_in")}),
+        (None, {"fields": ("event", "code", "status", "category", "delegation", "is_walk_in")}),
         (_("Person"), {"fields": ("name", "email", "organisation", "job_title", "country", "city", "phone")}),
         (
             _("Preferences and needs"),

@@ -20,6 +20,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     # The organisers' dashboard and exports, under the admin's log-in (before the admin's catch-all).
     path("admin/dashboard/", include("registration.dashboard.urls")),
+    path("admin/delegations/", include("registration.delegations.urls")),
     path("admin/", admin.site.urls),
     path("register/", include("registration.urls")),
     path("desk/", include("registration.desk.urls")),
