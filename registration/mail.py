@@ -158,6 +158,7 @@ def _mailing_context(mail: OutgoingMail, registration: Registration) -> dict:
         "registration": registration,
         "event": registration.event,
         "name": registration.name,
+        "code": registration.code,
         "manage_url": _absolute("registration:manage", secret=registration.manage_secret),
         **mailing.mail_context(mail),
     }
