@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from registration.delegations import mailing
-from registration.delegations.models import ImportBatch, Mailing, MailingRecipient, MailingStatus
+from registration.delegations.models import ImportBatch, ImportStatus, Mailing, MailingRecipient, MailingStatus
 from registration.models import CheckIn, MailStatus
 
 MAILING_PERMISSION = "registration.send_mailing"
@@ -93,7 +93,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("lines"))
     def row_count(self, obj: ImportBatch) -> int:
-        return len(obj.rows)
+        return obj.imported_count if obj.status == ImportStatus.IMPORTED else len(obj.rows)
 
     @admin.display(description=_("preview"))
     def preview_link(self, obj: ImportBatch) -> str:

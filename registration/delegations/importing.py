@@ -205,7 +205,8 @@ def confirm_import(*, batch: ImportBatch, user, now: datetime | None = None) -> 
                     % {"line": row.line},
                     code="failed",
                 )
-        batch.status = ImportStatus.IMPORTED
+        # The registrations hold the details now: the file's copy goes (retention).
+        batch.status, batch.rows = ImportStatus.IMPORTED, []
         batch.imported_by, batch.imported_at, batch.imported_count = user, now, len(rows)
-        batch.save(update_fields=["status", "imported_by", "imported_at", "imported_count"])
+        batch.save(update_fields=["status", "rows", "imported_by", "imported_at", "imported_count"])
     return batch

@@ -17,7 +17,9 @@ class ImportStatus(models.TextChoices):
 class ImportBatch(models.Model):
     """A delegation list as uploaded: its rows as read from the file (cell
     texts, validated again whenever shown and when confirmed), imported at most
-    once (`status`, changed under the row's lock)."""
+    once (`status`, changed under the row's lock). The rows are emptied by the
+    import (the registrations hold the details) and unconfirmed lists deleted
+    with the event's registration data (registration.retention)."""
 
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+", verbose_name=_("event"))
     city = models.ForeignKey(

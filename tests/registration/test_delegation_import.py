@@ -82,6 +82,7 @@ def test_import_twenty_people_registers_them_as_confirmed_delegates(organiser, o
     assert {m.to_email for m in mails} == {p.email for p in people}
     batch.refresh_from_db()
     assert (batch.status, batch.imported_count, batch.imported_by) == (ImportStatus.IMPORTED, 20, organiser.user)
+    assert batch.rows == []  # the file's copy of the details goes once they are registered
 
 
 def test_one_bad_line_imports_nobody_and_shows_its_error_next_to_it(organiser, open_event, city):
@@ -268,3 +269,32 @@ def test_import_pages_need_the_log_in(client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response.url
+
+
+def test_an_unconfirmed_list_goes_with_the_events_registration_data(organiser, open_event, city):
+    from datetime import timedelta
+
+    from registration.retention import KEEP_AFTER_EVENT, destroy_expired
+
+    batch_of(upload(organiser, open_event, city, csv_file([person_row(1)])))
+
+    destroy_expired(today=open_event.end_date + KEEP_AFTER_EVENT)
+    assert ImportBatch.objects.count() == 1
+    destroy_expired(today=open_event.end_date + KEEP_AFTER_EVENT + timedelta(days=1))
+
+    assert ImportBatch.objects.count() == 0
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_the_preview_runs_a_fixed_number_of_queries(
+    organiser, open_event, city, workshops, n, django_assert_num_queries
+):
+    rows = [person_row(i, sessions="workshop-2") for i in range(n)]
+    batch = batch_of(upload(organiser, open_event, city, csv_file(rows)))
+
+    # session, user, its permissions (user, groups), the batch with event, city and
+    # uploader, the bookable sessions, the addresses already registered.
+    with django_assert_num_queries(7):
+        response = preview(organiser, batch)
+
+    assert len(response.context["rows"]) == n
