@@ -298,3 +298,16 @@ def test_the_preview_runs_a_fixed_number_of_queries(
         response = preview(organiser, batch)
 
     assert len(response.context["rows"]) == n
+
+
+def test_the_import_pages_speak_korean(organiser, open_event, city):
+    batch = batch_of(upload(organiser, open_event, city, csv_file([person_row(1), person_row(2, email="x")])))
+
+    with translation.override("ko"):
+        form = organiser.get(reverse("delegations:upload"))
+        page = organiser.get(reverse("delegations:preview", args=[batch.pk]))
+
+    assert "서식 파일 (Excel)" in form.content.decode()
+    html = page.content.decode()
+    assert "오류가 있는 줄이 1개 있습니다." in html
+    assert "전자우편 주소: 올바른 이메일 주소를 입력하세요." in html

@@ -244,3 +244,16 @@ def test_mailing_list_queries_do_not_grow(organiser, event, n, django_assert_num
 # session, user, count, the page of mailings with their recipient and delivered
 # counts (one annotated query), the status and kind filters' counts... fixed.
 QUERIES = 7
+
+
+def test_the_pages_speak_korean(organiser, event):
+    person = register(event, language="ko")
+    draft = write_to(organiser, [person])
+    fill_in(organiser, draft)
+
+    with translation.override("ko"):
+        write = organiser.get(reverse("delegations:mailing_write", args=[draft.pk]))
+        preview = organiser.get(reverse("delegations:mailing_preview", args=[draft.pk]))
+
+    assert "선택한 사람들에게 메일 쓰기" in write.content.decode()
+    assert "1명에게 보내기" in preview.content.decode()
