@@ -1,10 +1,14 @@
 """The back office's pages, under the admin's log-in (/<lang>/admin/delegations/):
 thin views over importing.py, mailing.py and queries.py."""
 
+import re
+
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -167,7 +171,9 @@ def mailing_preview(request, pk: int):
 def _rendered(draft: Mailing, language: str, request) -> dict:
     """The mail as a person whose language is `language` gets it (rendered by
     registration.mail for a stand-in person: no one's details on the page)."""
-    example = Registration(name=_("Name of the recipient"), event=request.event or None, language=language)
+    with translation.override(language):
+        name = _("Name of the recipient")
+    example = Registration(name=name, event=request.event or None, language=language, code="ABCD2345")
     example.manage_secret = "example"  # noqa: S105 (a stand-in, never stored)
     mail = OutgoingMail(
         kind=MailKind.MAILING,
@@ -177,11 +183,15 @@ def _rendered(draft: Mailing, language: str, request) -> dict:
         context={"mailing": draft.pk},
     )
     message = build_message(mail)
+    html = message.alternatives[0].content if message.alternatives else ""
+    body = re.search(r"<body>(.*)</body>", html, re.DOTALL)
     return {
         "language": language,
         "subject": message.subject,
         "text": message.body,
-        "html": message.alternatives[0].content if message.alternatives else "",
+        # The HTML part's body as the mail templates made it (everything typed is
+        # escaped there): shown in place, as a mail program shows it.
+        "html": mark_safe(body.group(1) if body else ""),
     }
 
 
