@@ -12,21 +12,29 @@ that user, confirmed without approval, the confirmation mail queued in their
 language) in ONE transaction: any error rolls everything back.
 
 Lock order: the batch's row first (so two confirms of one batch import once:
-the second waits, then finds it imported), then whatever services.register
-locks, person by person, in its own order. Nothing else locks batch rows.
+the second waits, then finds it imported; nothing else locks batch rows), then
+the services' order for the whole batch at once: every session the list books
+(primary-key order), the cancelled registrations it will start over, and
+then, person by person, services.register, which finds those rows locked
+already and takes the event's row last. One transaction holds the event's
+row from the first person on, so taking a session or registration row after
+it would break the order: taking them all first keeps it. A race the order
+cannot rule out (someone registering one of the file's addresses online at
+that very moment) ends in PostgreSQL refusing one of the two: the import then
+says so and imports nobody.
 """
 
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from events.models import Event, ParticipatingCity
+from events.models import Event, ParticipatingCity, Session
 from registration import queries, services
 from registration.delegations.files import Row
 from registration.delegations.models import ImportBatch, ImportStatus
@@ -163,6 +171,17 @@ def _mark_duplicates(event: Event, rows: list[CheckedRow]) -> None:
             row.person = None
 
 
+def _lock_ahead(event: Event, rows: list[CheckedRow]) -> None:
+    """Lock, in the services' order, the sessions the rows book and the
+    cancelled registrations of their addresses (register starts those over)."""
+    session_ids = sorted({pk for row in rows for pk in row.session_ids})
+    if session_ids:
+        list(Session.objects.select_for_update().filter(pk__in=session_ids).order_by("pk").values_list("pk"))
+    addresses = [row.person["email"].lower() for row in rows]
+    cancelled = Registration.objects.filter(event=event, status=Status.CANCELLED).annotate(email_key=Lower("email"))
+    list(cancelled.filter(email_key__in=addresses).select_for_update().order_by("pk").values_list("pk"))
+
+
 class ImportRefusedError(Exception):
     def __init__(self, message: str, code: str):
         super().__init__(message)
@@ -176,13 +195,30 @@ def confirm_import(*, batch: ImportBatch, user, now: datetime | None = None) -> 
     e.g. an address registered meanwhile). Side effects: one confirmation mail
     per person, queued in their language in the same transaction."""
     now = now or timezone.now()
+    try:
+        return _confirm(batch, user, now)
+    except IntegrityError as exc:  # a backstop: register answers a lost race itself ("failed" below)
+        raise ImportRefusedError(
+            _("An address in the list was registered meanwhile: nothing was imported. Check the list again."),
+            code="failed",
+        ) from exc
+    except OperationalError as exc:  # a deadlock or lock timeout PostgreSQL broke: all rolled back
+        raise ImportRefusedError(
+            _("Registrations were busy at that moment: nothing was imported. Please confirm again."), code="busy"
+        ) from exc
+
+
+def _confirm(batch: ImportBatch, user, now: datetime) -> ImportBatch:
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().select_related("event", "city").get(pk=batch.pk)
+        # Only the batch's row (not the event's, which comes last in the services' order).
+        locked = ImportBatch.objects.select_for_update(of=("self",)).select_related("event", "city")
+        batch = locked.get(pk=batch.pk)
         if batch.status == ImportStatus.IMPORTED:
             raise ImportRefusedError(_("This list has already been imported."), code="imported")
         rows = check_rows(batch)
         if not all(row.ok for row in rows):
             raise ImportRefusedError(_("Some lines have errors: nothing was imported."), code="invalid")
+        _lock_ahead(batch.event, rows)
         for row in rows:
             try:
                 outcome = services.register(
