@@ -9,7 +9,6 @@ FileRefusedError with a message for the upload form: never an error page.
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,6 +20,8 @@ from openpyxl import Workbook, load_workbook
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 500
 MAX_CELL = 2000  # longer cells are cut (no form field takes more than 1000 characters)
+MAX_COLUMNS = 50  # cells further right are not read
+MAX_LINES = 5000  # lines of a sheet, empty ones included
 
 # The columns, in the template's order: (key, what the header may also say).
 COLUMNS = (
@@ -155,28 +156,25 @@ def _csv_table(data: bytes):
 
 
 def _xlsx_table(data: bytes):
+    """The first sheet's lines (at most MAX_COLUMNS cells each); any fault of the
+    workbook (not a zip, missing parts, bad XML) is the same clear refusal."""
+    unreadable = _("This is not a readable Excel file (.xlsx): open it in Excel and save it again.")
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise FileRefusedError(
-            _("This is not a readable Excel file (.xlsx): open it in Excel and save it again.")
-        ) from exc
-    except Exception as exc:  # openpyxl raises its own errors for other damage
-        raise FileRefusedError(
-            _("This is not a readable Excel file (.xlsx): open it in Excel and save it again.")
-        ) from exc
+    except Exception as exc:  # zipfile, KeyError, XML and openpyxl's own errors alike
+        raise FileRefusedError(unreadable) from exc
     try:
-        sheet = workbook.worksheets[0]
         table = []
-        for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        sheet = workbook.worksheets[0]
+        for line, cells in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
+            if line > MAX_LINES:
+                raise FileRefusedError(_("The sheet has more than 5000 lines. Split the list into several files."))
             table.append((line, cells))
-            if line > MAX_ROWS * 3:  # a sheet of empty lines, or far too many people
-                break
         return table
+    except FileRefusedError:
+        raise
     except Exception as exc:
-        raise FileRefusedError(
-            _("This is not a readable Excel file (.xlsx): open it in Excel and save it again.")
-        ) from exc
+        raise FileRefusedError(unreadable) from exc
     finally:
         workbook.close()
 

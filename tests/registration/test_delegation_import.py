@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from events.models import Audience
 from registration.delegations.files import KEYS, FileRefusedError, read_upload
@@ -246,6 +246,18 @@ def test_more_than_500_people_is_refused(open_event):
 
     with pytest.raises(FileRefusedError, match="more than 500"):
         read_upload(file)
+
+
+def test_a_sheet_of_more_than_5000_lines_is_refused():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(KEYS))
+    sheet.cell(row=5002, column=1, value="Far down")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    with pytest.raises(FileRefusedError, match="more than 5000 lines"):
+        read_upload(SimpleUploadedFile("long.xlsx", buffer.getvalue()))
 
 
 def test_a_city_of_another_event_is_refused(organiser, open_event):
