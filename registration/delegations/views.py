@@ -20,6 +20,7 @@ from registration.delegations.forms import MailingForm, UploadForm
 from registration.delegations.models import ImportBatch, ImportStatus, Mailing, MailingStatus
 from registration.mail import build_message
 from registration.models import MailKind, OutgoingMail, Registration
+from wegov.inputs import parse_id
 
 IMPORT_PERMISSION = "registration.import_delegation"
 MAILING_PERMISSION = "registration.send_mailing"
@@ -40,9 +41,9 @@ def _page(request, template: str, title: str, **context):
 @organisers_only(_staff_with(VIEW_PERMISSION))
 def delegations(request):
     event = request.event  # events/middleware.py
-    chosen = request.GET.get("event", "")
-    if chosen.isascii() and chosen.isdigit():
-        event = Event.objects.filter(pk=int(chosen)).first() or event
+    chosen = parse_id(request.GET.get("event"))
+    if chosen is not None:
+        event = Event.objects.filter(pk=chosen).first() or event
     return _page(
         request,
         "admin/delegations/delegations.html",

@@ -106,3 +106,17 @@ def test_the_registrations_list_filters_by_check_in(client, event):
     assert set(no) == {outside, undone}
     assert Registration.objects.count() == 3
     assert Booking.objects.count() == 0
+
+
+def test_another_event_is_chosen_by_its_id_and_odd_values_are_ignored(client, event):
+    ParticipatingCityFactory(event=event, name_en="Berlin")
+    older = EventFactory(slug="wego-2008", is_current=False)
+    ParticipatingCityFactory(event=older, name_en="Quito")
+    client.force_login(staff_with("viewer", "view_registration"))
+    url = reverse("delegations:index")
+
+    chosen = client.get(url, {"event": older.pk})
+    odd = client.get(url, {"event": "9" * 30})
+
+    assert [d.city.name for d in chosen.context["delegations"]] == ["Quito"]
+    assert [d.city.name for d in odd.context["delegations"]] == ["Berlin"]
