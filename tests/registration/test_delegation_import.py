@@ -323,3 +323,21 @@ def test_the_import_pages_speak_korean(organiser, open_event, city):
     html = page.content.decode()
     assert "오류가 있는 줄이 1개 있습니다." in html
     assert "전자우편 주소: 올바른 이메일 주소를 입력하세요." in html
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_the_imports_list_queries_do_not_grow(organiser, open_event, city, n, django_assert_num_queries):
+    for i in range(n):
+        batch_of(upload(organiser, open_event, city, csv_file([person_row(i)])))
+    url = reverse("admin:registration_importbatch_changelist")
+    organiser.get(url)  # warm the content-type cache
+
+    # session, user, its permissions (user, groups), the event filter's choices,
+    # two counts, the batches with city, event and uploader.
+    with django_assert_num_queries(IMPORTS_QUERIES):
+        response = organiser.get(url)
+
+    assert len(response.context["cl"].result_list) == n
+
+
+IMPORTS_QUERIES = 8

@@ -257,3 +257,25 @@ def test_the_pages_speak_korean(organiser, event):
 
     assert "선택한 사람들에게 메일 쓰기" in write.content.decode()
     assert "1명에게 보내기" in preview.content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_a_sent_mailings_record_page_queries_do_not_grow(organiser, event, n, django_assert_num_queries):
+    people = [register(event, language="ko" if i % 2 else "en") for i in range(n)]
+    draft = write_to(organiser, people)
+    fill_in(organiser, draft)
+    organiser.post(reverse("delegations:mailing_send", args=[draft.pk]))
+    url = reverse("admin:registration_mailing_change", args=[draft.pk])
+    organiser.get(url)  # warm the content-type cache
+
+    with django_assert_num_queries(RECORD_QUERIES):
+        response = organiser.get(url)
+
+    assert f"Queued: {n}" in response.content.decode()
+    assert response.content.decode().count("Queued") >= n
+
+
+# session, user, the mailing (with its counts), its permissions (user, groups), the
+# recipients with their registrations and mails (inline), who wrote it, who sent it,
+# the delivery summary.
+RECORD_QUERIES = 9
