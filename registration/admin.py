@@ -23,7 +23,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events.models import Session
+from events.models import ParticipatingCity, Session
 from registration import (
     mailings,
     organiser,
@@ -123,7 +123,14 @@ class BookedSessionFilter(admin.SimpleListFilter):
 
 
 class RegistrationForm(forms.ModelForm):
-    """The change form: new needs need the person's own consent (registration.organiser)."""
+    """The change form: new needs need the person's own consent, a delegation is
+    a city of the registration's own event (registration.organiser)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "delegation" in self.fields and self.instance.pk:
+            cities = ParticipatingCity.objects.filter(event_id=self.instance.event_id).order_by("position", "name")
+            self.fields["delegation"].queryset = cities
 
     def clean_needs(self):
         needs = self.cleaned_data.get("needs", "")
@@ -133,6 +140,15 @@ class RegistrationForm(forms.ModelForm):
             except RegistrationError as err:
                 raise forms.ValidationError(err.message, code=err.code) from err
         return needs
+
+    def clean_delegation(self):
+        delegation = self.cleaned_data.get("delegation")
+        if self.instance.pk:
+            try:
+                organiser.check_delegation(registration=self.instance, delegation=delegation)
+            except RegistrationError as err:
+                raise forms.ValidationError(err.message, code=err.code) from err
+        return delegation
 
 
 @admin.register(Registration)
@@ -185,7 +201,6 @@ class RegistrationAdmin(ExportPermissionMixin, MailingPermissionMixin, admin.Mod
         "event",
         "code",
         "category",
-        "delegation",
         "status",
         "is_walk_in",
         "registered_at",

@@ -120,3 +120,25 @@ def test_another_event_is_chosen_by_its_id_and_odd_values_are_ignored(client, ev
 
     assert [d.city.name for d in chosen.context["delegations"]] == ["Quito"]
     assert [d.city.name for d in odd.context["delegations"]] == ["Berlin"]
+
+
+def test_an_organiser_puts_a_registration_in_a_delegation_of_its_event(client, event):
+    from registration import organiser
+    from registration.errors import RegistrationError
+
+    berlin = ParticipatingCityFactory(event=event, name_en="Berlin")
+    elsewhere = ParticipatingCityFactory(event=EventFactory(slug="wego-2008", is_current=False))
+    person = services.register(
+        event=event, person=PersonFactory(category="delegate", organisation="X"), session_ids=[]
+    ).registration
+    client.force_login(organiser_user())
+    page = client.get(reverse("admin:registration_registration_change", args=[person.pk]))
+
+    assert list(page.context["adminform"].form.fields["delegation"].queryset) == [berlin]
+    organiser.edit_registration(registration=person, changes={"delegation": berlin})
+    with pytest.raises(RegistrationError) as refused:
+        organiser.edit_registration(registration=person, changes={"delegation": elsewhere})
+
+    person.refresh_from_db()
+    assert person.delegation == berlin
+    assert refused.value.code == "wrong_event"
