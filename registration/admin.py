@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events.admin_editions import EditionAdmin
-from events.models import Session
+from events.models import ParticipatingCity, Session
 from registration import (
     mailings,
     organiser,
@@ -34,6 +34,7 @@ from registration import (
     services,
 )
 from registration.dashboard.admin import ExportPermissionMixin, export_selected_csv, export_selected_xlsx
+from registration.delegations.admin import CheckedInFilter, MailingPermissionMixin, write_to_these_people
 from registration.desk.admin import (
     AttentionFilter,
     BadgePermissionMixin,
@@ -86,10 +87,18 @@ class BookingInline(ReadOnlyInline):
 
 class ConsentInline(ReadOnlyInline):
     model = Consent
-    fields = ("kind", "granted", "text_version", "language", "how", "given_at")
+    fields = ("kind", "granted", "text_version", "language", "how", "given_by", "given_at")
     readonly_fields = fields
     # Consent.via as stored ("online", "desk", "manage"), in the organiser's language.
-    HOW = {"online": _("on the registration form"), "desk": _("at the desk"), "manage": _("on the private page")}
+    HOW = {
+        "online": _("on the registration form"),
+        "desk": _("at the desk"),
+        "manage": _("on the private page"),
+        "organiser": _("by an organiser, on the person's behalf (delegation list)"),
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("given_by")
 
     @admin.display(description=_("how"))
     def how(self, obj: Consent) -> str:
@@ -124,7 +133,14 @@ class BookedSessionFilter(admin.SimpleListFilter):
 
 
 class RegistrationForm(forms.ModelForm):
-    """The change form: new needs need the person's own consent (registration.organiser)."""
+    """The change form: new needs need the person's own consent, a delegation is
+    a city of the registration's own event (registration.organiser)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "delegation" in self.fields and self.instance.pk:
+            cities = ParticipatingCity.objects.filter(event_id=self.instance.event_id).order_by("position", "name")
+            self.fields["delegation"].queryset = cities
 
     def clean_needs(self):
         needs = self.cleaned_data.get("needs", "")
@@ -135,10 +151,24 @@ class RegistrationForm(forms.ModelForm):
                 raise forms.ValidationError(err.message, code=err.code) from err
         return needs
 
+    def clean_delegation(self):
+        delegation = self.cleaned_data.get("delegation")
+        if self.instance.pk:
+            try:
+                organiser.check_delegation(registration=self.instance, delegation=delegation)
+            except RegistrationError as err:
+                raise forms.ValidationError(err.message, code=err.code) from err
+        return delegation
+
 
 @admin.register(Registration)
 class RegistrationAdmin(
-    EditionAdmin, PersonalDataAdminMixin, ExportPermissionMixin, BadgePermissionMixin, admin.ModelAdmin
+    EditionAdmin,
+    PersonalDataAdminMixin,
+    ExportPermissionMixin,
+    BadgePermissionMixin,
+    MailingPermissionMixin,
+    admin.ModelAdmin,
 ):
     form = RegistrationForm
     list_display = (
@@ -147,13 +177,23 @@ class RegistrationAdmin(
         "email",
         "organisation",
         "category",
+        "delegation",
         "status",
         "is_walk_in",
         "registered_at",
     )
     list_display_links = ("code", "name")
-    list_filter = ("category", "status", "is_walk_in", "event", BookedSessionFilter, AttentionFilter)
-    list_select_related = ("event",)
+    list_filter = (
+        "category",
+        "status",
+        "is_walk_in",
+        "event",
+        "delegation",
+        BookedSessionFilter,
+        CheckedInFilter,
+        AttentionFilter,
+    )
+    list_select_related = ("event", "delegation")
     search_fields = ("name", "email", "organisation", "=code")
     # An address mail can be delivered to, as on the public forms.
     formfield_overrides = {models.EmailField: {"form_class": EmailAddressField}}
@@ -166,6 +206,7 @@ class RegistrationAdmin(
         "reject_selected",
         "cancel_selected",
         "resend_confirmation",
+        write_to_these_people,
         print_badges_a6,
         print_badges_a4,
         export_selected_xlsx,
@@ -184,7 +225,7 @@ class RegistrationAdmin(
         "cancelled_at",
     )
     fieldsets = (
-        (None, {"fields": ("event", "code", "status", "category", "is_walk_in")}),
+        (None, {"fields": ("event", "code", "status", "category", "delegation", "is_walk_in")}),
         (_("Person"), {"fields": ("name", "email", "organisation", "job_title", "country", "city", "phone")}),
         (
             _("Preferences and needs"),

@@ -50,7 +50,12 @@ VIA_LABELS = {
 # The change reason of the history row that records an erasure.
 ERASED = "erased"
 
-STAFF_NAMESPACES = {"admin": ActorKind.ORGANISER, "dashboard": ActorKind.ORGANISER, "desk": ActorKind.DESK}
+STAFF_NAMESPACES = {
+    "admin": ActorKind.ORGANISER,
+    "dashboard": ActorKind.ORGANISER,
+    "delegations": ActorKind.ORGANISER,
+    "desk": ActorKind.DESK,
+}
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from events.calendar import UID_DOMAIN
 from events.models import Session
 from events.queries import get_current_event
 from registration import queries, tickets
+from registration.delegations import mailing
 from registration.models import ENDED, BookingStatus, MailKind, OutgoingMail, Registration, Status
 
 TEMPLATE_DIR = "registration/email"
@@ -81,6 +82,8 @@ def build_message(mail: OutgoingMail) -> RelatedEmail:
         registration = mail.registration
         if registration is None:
             return _render(mail, MISSING, _missing_context(mail))
+        if mail.kind == MailKind.MAILING:
+            return _render(mail, mail.kind, _mailing_context(mail, registration))
         context, related, attachments = _registration_context(mail, registration)
         message = _render(mail, mail.kind, context, related=related)
         for attachment in attachments:
@@ -151,6 +154,18 @@ def _registration_context(mail: OutgoingMail, registration: Registration):
             attachments.append((f"{event.slug}-{registration.code}.ics", ics, "text/calendar"))
             context["has_calendar"] = True
     return context, related, attachments
+
+
+def _mailing_context(mail: OutgoingMail, registration: Registration) -> dict:
+    """An organisers' mailing: their text in the row's language (registration.delegations.mailing)."""
+    return {
+        "registration": registration,
+        "event": registration.event,
+        "name": registration.name,
+        "code": registration.code,
+        "manage_url": _absolute("registration:manage", secret=registration.manage_secret),
+        **mailing.mail_context(mail),
+    }
 
 
 def _missing_context(mail: OutgoingMail) -> dict:

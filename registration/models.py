@@ -217,6 +217,11 @@ class Consent(models.Model):
     given_at = models.DateTimeField(_("when"), default=timezone.now)
     language = models.CharField(_("language of the text"), max_length=5)
     via = models.CharField(_("how"), max_length=20, default="online")
+    # via "organiser": an organiser gave it on the person's behalf (a delegation
+    # list imported by that organiser, registration.delegations.importing).
+    given_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("given by")
+    )
 
     history = HistoricalRecords(bases=[AuditedChange], get_user=history_user, cascade_delete_history=True)
 
@@ -267,6 +272,7 @@ class MailKind(models.TextChoices):
     APPROVED = "approved", _("Registration approved")
     REJECTED = "rejected", _("Registration not approved")
     SEAT_RELEASED = "seat_released", _("Booked seat released (did not come)")
+    MAILING = "mailing", _("Message from the organisers")
 
 
 # The "welcome" mail of a registration, by its status: sent when it is made, and
@@ -439,3 +445,7 @@ class SeatRelease(models.Model):
 
     def __str__(self):
         return str(self.booking)
+
+
+# The back office's tables (a module of this app, imported so Django finds them).
+from registration.delegations.models import ImportBatch, Mailing, MailingRecipient  # noqa: E402, F401

@@ -8,8 +8,9 @@ from registration.models import Registration
 from registration.services import has_sensitive_consent
 
 # What an organiser may change: what a person could change on their own page,
-# their e-mail address, and the desk's attention mark and note. Never the
-# status, category or seats: those change through the services.
+# their e-mail address, the desk's attention mark and note, and the delegation
+# (participating city of the same event) they belong to. Never the status,
+# category or seats: those change through the services.
 EDITABLE_FIELDS = (
     "name",
     "email",
@@ -22,6 +23,7 @@ EDITABLE_FIELDS = (
     "needs",
     "needs_attention",
     "attention_note",
+    "delegation",
 )
 
 
@@ -40,6 +42,14 @@ def check_needs(*, registration: Registration, needs: str) -> None:
         )
 
 
+def check_delegation(*, registration: Registration, delegation) -> None:
+    """A delegate belongs to a participating city of their own event."""
+    if delegation is not None and delegation.event_id != registration.event_id:
+        raise RegistrationError(
+            _("This city does not take part in this registration's event."), code="wrong_event", field="delegation"
+        )
+
+
 def edit_registration(*, registration: Registration, changes: dict) -> Registration:
     """Write the details an organiser changed, and only those (EDITABLE_FIELDS;
     anything else in `changes` is ignored): a full save would write back a
@@ -53,6 +63,8 @@ def edit_registration(*, registration: Registration, changes: dict) -> Registrat
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
         if "needs" in changes:
             check_needs(registration=locked, needs=changes["needs"])
+        if "delegation" in changes:
+            check_delegation(registration=locked, delegation=changes["delegation"])
         for name in fields:
             setattr(locked, name, changes[name])
         locked.save(update_fields=[*fields, "updated_at"])

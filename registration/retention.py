@@ -39,7 +39,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from registration import audit
-from registration.models import MailKind, OutgoingMail, Registration, latest_news_choice, new_secret
+from registration.models import ImportBatch, MailKind, OutgoingMail, Registration, latest_news_choice, new_secret
 from registration.models import new_code as models_new_code
 
 KEEP_AFTER_EVENT = timedelta(days=92)  # three months
@@ -94,6 +94,8 @@ def destroy_expired(*, today: date | None = None, dry_run: bool = False) -> Purg
                 purged.append(Person(registration.pk, registration.code, registration.name, registration.email))
     if not dry_run:
         result.sessions_deleted, result.log_entries_scrubbed = forget_copies(purged)
+        # Delegation lists uploaded and never confirmed hold the people's details too.
+        ImportBatch.objects.filter(event__end_date__lt=today - KEEP_AFTER_EVENT).delete()
     return result
 
 

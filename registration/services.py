@@ -125,6 +125,8 @@ def register(
     sensitive_consent: bool = False,
     submission_token: str | None = None,
     walk_in: bool = False,
+    organiser=None,
+    delegation=None,
     now: datetime | None = None,
 ) -> Outcome:
     """Register a person for the event and book the chosen sessions.
@@ -136,10 +138,15 @@ def register(
     full session puts the booking on that session's waiting list.
     Accessibility or dietary needs are sensitive information (PIPA art. 23):
     they are kept only with their own consent.
+    `organiser`: the user registering the person on their behalf (a delegation
+    list they imported): open after the online registration has closed, the
+    consents recorded "via organiser" with that user, and confirmed at once
+    (the organiser's import is the approval). `delegation`: the participating
+    city whose delegate the person is.
     Side effects: outbox rows (sent after commit)."""
     now = now or timezone.now()
     _check_sensitive_consent(person, sensitive_consent)
-    if not walk_in and not event.registration_is_open(now):
+    if not walk_in and organiser is None and not event.registration_is_open(now):
         raise RegistrationError(_("Registration is closed."), code="closed")
     email = (person.get("email") or "").strip()
     try:
@@ -156,16 +163,20 @@ def register(
                     return _known_outcome(None, registration, email)
             else:
                 registration = Registration(event=event, submission_token=submission_token or None, is_walk_in=walk_in)
-            _fill_in(registration, person, email=email, event=event)
+            if delegation is not None:
+                registration.delegation = delegation
+            _fill_in(registration, person, email=email, event=event, approved=organiser is not None)
             bookings = {s.pk: _book(registration, s, now, new=existing is None) for s in sessions}
             _record_consents(
                 registration,
                 news_consent=news_consent,
                 sensitive_consent=sensitive_consent and bool(person.get("needs")),
-                via="desk" if walk_in else "online",
+                via="organiser" if organiser is not None else "desk" if walk_in else "online",
+                given_by=organiser,
                 now=now,
             )
-            _settle_place(registration, sessions, bookings, event, now)  # lock 3: the event's row, last
+            approved = organiser is not None
+            _settle_place(registration, sessions, bookings, event, now, approved=approved)  # lock 3: the event's row
             return _welcomed(registration, email, sessions, bookings)
     except IntegrityError:
         winner = _race_lost(event, email, submission_token)
@@ -199,13 +210,13 @@ def _start_over(existing: Registration, *, submission_token: str | None, walk_in
     return registration
 
 
-def _fill_in(registration: Registration, person: dict, *, email: str, event: Event) -> None:
+def _fill_in(registration: Registration, person: dict, *, email: str, event: Event, approved: bool) -> None:
     """Save the person's fields with a tentative status, from the event as read before any lock."""
     for name in PERSON_FIELDS:
         if name in person:
             setattr(registration, name, person[name])
     registration.email = email
-    registration.status = _initial_status(event, registration.category)
+    registration.status = _initial_status(event, registration.category, approved=approved)
     registration.save()
 
 
@@ -381,12 +392,16 @@ def fill_free_places(*, event: Event, now: datetime | None = None) -> None:
 # Internals -------------------------------------------------------------------
 
 
-def _initial_status(event: Event, category: str) -> str:
+def _initial_status(event: Event, category: str, *, approved: bool = False) -> str:
     if event.capacity is not None and event.seats_taken >= event.capacity:
         return Status.WAITLISTED
-    if category in Category.needing_approval():
-        return Status.PENDING
-    return Status.CONFIRMED
+    return _placed_status(category, approved=approved)
+
+
+def _placed_status(category: str, *, approved: bool = False) -> str:
+    """The status of a registration holding a place: awaiting approval for
+    press and delegates, unless an organiser registered them (`approved`)."""
+    return Status.PENDING if category in Category.needing_approval() and not approved else Status.CONFIRMED
 
 
 def _welcome_mail(status: str) -> str:
@@ -429,7 +444,13 @@ def _take_place(event: Event) -> bool:
 
 
 def _settle_place(
-    registration: Registration, sessions: list[Session], bookings: dict[int, Booking], event: Event, now: datetime
+    registration: Registration,
+    sessions: list[Session],
+    bookings: dict[int, Booking],
+    event: Event,
+    now: datetime,
+    *,
+    approved: bool = False,
 ) -> None:
     """Settle a new registration's tentative status under the event's lock:
     take its place, or put it on the waiting list when the last place went
@@ -449,7 +470,7 @@ def _settle_place(
                 Session.objects.filter(pk=session.pk).update(seats_booked=F("seats_booked") - 1)
                 session.seats_booked -= 1
         return
-    registration.status = Status.PENDING if registration.category in Category.needing_approval() else Status.CONFIRMED
+    registration.status = _placed_status(registration.category, approved=approved)
     registration.save(update_fields=["status", "updated_at"])
     for session in sessions:
         if session.capacity is None or session.seats_booked < session.capacity:
@@ -600,7 +621,7 @@ def _shown_language(registration: Registration) -> str:
 
 
 def _record_consents(
-    registration: Registration, *, news_consent: bool, sensitive_consent: bool, via: str, now: datetime
+    registration: Registration, *, news_consent: bool, sensitive_consent: bool, via: str, now: datetime, given_by=None
 ) -> None:
     language = _shown_language(registration)
     sensitive = []
@@ -614,6 +635,7 @@ def _record_consents(
                 given_at=now,
                 language=language,
                 via=via,
+                given_by=given_by,
             )
         )
     consents = Consent.objects.bulk_create(
@@ -627,6 +649,7 @@ def _record_consents(
                 given_at=now,
                 language=language,
                 via=via,
+                given_by=given_by,
             ),
             Consent(
                 registration=registration,
@@ -636,6 +659,7 @@ def _record_consents(
                 given_at=now,
                 language=language,
                 via=via,
+                given_by=given_by,
             ),
         ]
     )

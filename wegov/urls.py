@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("admin/dashboard/", include("registration.dashboard.urls")),
     # Two-factor log-in for staff (twofactor/), also before the admin's catch-all.
     path("admin/two-factor/", include("twofactor.urls")),
+    path("admin/delegations/", include("registration.delegations.urls")),
     path("admin/", admin.site.urls),
     path("register/", include("registration.urls")),
     path("desk/", include("registration.desk.urls")),

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registration', '0014_audit_trail_and_personal_data'),
+        ('registration', '0015_delegation_import_and_mailings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='outgoingmail',
             name='kind',
-            field=models.CharField(choices=[('confirmation', 'Registration confirmation'), ('pending', 'Registration awaiting approval'), ('waitlisted', 'Registration on the waiting list'), ('existing', 'Link to an existing registration'), ('manage_link', 'Lost link'), ('updated', 'Registration changed'), ('cancelled', 'Registration cancelled'), ('promoted', 'Seat freed from the waiting list'), ('approved', 'Registration approved'), ('rejected', 'Registration not approved'), ('seat_released', 'Booked seat released (did not come)')], max_length=20, verbose_name='kind'),
+            field=models.CharField(choices=[('confirmation', 'Registration confirmation'), ('pending', 'Registration awaiting approval'), ('waitlisted', 'Registration on the waiting list'), ('existing', 'Link to an existing registration'), ('manage_link', 'Lost link'), ('updated', 'Registration changed'), ('cancelled', 'Registration cancelled'), ('promoted', 'Seat freed from the waiting list'), ('approved', 'Registration approved'), ('rejected', 'Registration not approved'), ('seat_released', 'Booked seat released (did not come)'), ('mailing', 'Message from the organisers')], max_length=20, verbose_name='kind'),
         ),
         migrations.CreateModel(
             name='SeatRelease',

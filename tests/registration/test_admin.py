@@ -85,9 +85,9 @@ def test_changelist_queries_do_not_grow_with_rows(admin_client, event, workshop,
         register(event, [workshop])
     admin_client.get(reverse(REGISTRATIONS))  # warm the session and content-type caches
 
-    # session, user, event filter, session filter, 2 counts, registrations+event
-    # (the admin never reads request.event)
-    with django_assert_num_queries(7):
+    # session, user, event filter, delegation filter, session filter, 2 counts,
+    # registrations+event+delegation (the admin never reads request.event)
+    with django_assert_num_queries(8):
         response = admin_client.get(reverse(REGISTRATIONS))
 
     assert len(listed(response)) == n

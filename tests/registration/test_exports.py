@@ -432,9 +432,9 @@ def test_export_action_queries_do_not_grow_with_rows(organiser_client, event, wo
     export_action(organiser_client, "export_selected_csv", registrations)  # warm the caches
 
     # session, user, user's permissions, group permissions; the admin's changelist
-    # (twice: event and session filter choices) and its two counts; then the export:
-    # registrations (with event and first entrance), bookings with sessions
-    with django_assert_num_queries(12):
+    # (twice: event, delegation and session filter choices) and its two counts; then the
+    # export: registrations (with event and first entrance), bookings with sessions
+    with django_assert_num_queries(14):
         response = export_action(organiser_client, "export_selected_csv", registrations)
 
     assert len(read_csv(response)) == n + 1

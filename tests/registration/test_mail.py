@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from registration import outbox, services
+from registration.delegations.models import Mailing
 from registration.mail import build_message
 from registration.models import MailKind, OutgoingMail
 from tests.factories import EventFactory, PersonFactory, RoomFactory, WorkshopFactory, seoul
@@ -274,7 +275,11 @@ def test_a_confirmation_rendered_after_cancelling_carries_no_ticket(event, works
 @pytest.mark.parametrize("kind", MailKind.values)
 def test_every_kind_renders_in_both_languages(event, workshop, kind, language):
     registration = register(event, [workshop], email="ana@example.org", language=language)
-    mail = outbox.queue(kind=kind, registration=registration, context={"session_slug": workshop.slug})
+    context = {"session_slug": workshop.slug}
+    if kind == MailKind.MAILING:  # an organisers' mailing is rendered from its record
+        texts = {"subject_ko": "안내", "body_ko": "본문", "subject_en": "Notice", "body_en": "Body"}
+        context["mailing"] = Mailing.objects.create(**texts).pk
+    mail = outbox.queue(kind=kind, registration=registration, context=context)
 
     message = build_message(mail)
     wire = message.message().as_bytes()
