@@ -172,8 +172,12 @@ def check_in(
     user=None,
     device: str = "",
     now: datetime | None = None,
+    session: Session | None = None,
 ) -> CheckInOutcome:
-    """Admit a registration at a checkpoint, or say why not. Idempotent."""
+    """Admit a registration at a checkpoint, or say why not. Idempotent.
+    At a room door the admission is to the session running now (or next today);
+    a door that admits to one session only (a plenary's) names it in `session`,
+    which must be in the door's room, today, and not over."""
     now = now or desk_now(checkpoint.event)
     event = checkpoint.event
     today = event.local(now).date()
@@ -189,7 +193,7 @@ def check_in(
         if not _admitted_on(registration, today, checkpoint):
             return CheckInOutcome(Result.REFUSED, "wrong_day", registration)
     else:
-        session = current_session(checkpoint, now)
+        session = current_session(checkpoint, now) if session is None else _open_session(checkpoint, session, now)
         if session is None:
             return CheckInOutcome(Result.REFUSED, "wrong_checkpoint", registration)
         if session.booking_required and not _holds_seat(registration, session):
@@ -209,9 +213,26 @@ def check_in(
     except IntegrityError:
         checkin = live_checkin(registration, checkpoint, today, session=session)
         if checkin is None:  # undone between the insert and this read: try once more
-            return check_in(checkpoint=checkpoint, registration=registration, user=user, device=device, now=now)
+            return check_in(
+                checkpoint=checkpoint, registration=registration, user=user, device=device, now=now, session=session
+            )
         return CheckInOutcome(Result.ALREADY, "", registration, checkin, session)
     return CheckInOutcome(Result.OK, "", registration, checkin, session)
+
+
+def _open_session(checkpoint: Checkpoint, session: Session, now: datetime) -> Session | None:
+    """`session` when people may be admitted to it at this door now: in the
+    door's room, published, today in the event's time zone and not over."""
+    event = checkpoint.event
+    if (
+        session.room_id != checkpoint.room_id
+        or session.event_id != event.pk
+        or not session.is_published
+        or event.local(session.starts_at).date() != event.local(now).date()
+        or session.ends_at <= now
+    ):
+        return None
+    return session
 
 
 def _holds_seat(registration: Registration, session: Session) -> bool:

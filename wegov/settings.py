@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "axes",
     "events",
     "registration",
+    "assembly",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("register/", include("registration.urls")),
     path("desk/", include("registration.desk.urls")),
+    path("assembly/", include("assembly.urls")),
     path("", include("events.urls")),
     prefix_default_language=True,
 )

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssemblyConfig(AppConfig):
+    name = "assembly"
+    verbose_name = _("General Assembly")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from assembly import pages
+        from assembly.models import Decision
+        from events import extras, pagecache
+
+        # The plenary's public session page lists the published decisions (events/extras.py);
+        # every change of a decision makes the cached pages stale (events/pagecache.py).
+        extras.register_session_extra(pages.published_decisions, key="assembly.decisions")
+        post_save.connect(pagecache.content_changed, sender=Decision, dispatch_uid="assembly.decision.saved")
+        post_delete.connect(pagecache.content_changed, sender=Decision, dispatch_uid="assembly.decision.deleted")
