@@ -11,7 +11,12 @@ class AssemblyConfig(AppConfig):
 
         from assembly import pages
         from assembly.models import Decision
+        from assembly.seed import load_plenary
         from events import extras, pagecache
+        from events.signals import programme_loaded
+
+        # `load_summit` loads the plenary's door and the assembly settings with the programme.
+        programme_loaded.connect(load_plenary, dispatch_uid="assembly.seed.plenary")
 
         # The plenary's public session page lists the published decisions (events/extras.py);
         # every change of a decision makes the cached pages stale (events/pagecache.py).
