@@ -131,8 +131,9 @@ def standing_of(registration: Registration, quorum: queries.Quorum, *, inside: b
     return Standing("alternate", city, accreditation.role)
 
 
-def standing_json(standing: Standing) -> dict:
-    """The desk's big answer: a headline and what it means, in the page's language."""
+def standing_json(standing: Standing, *, inside: bool) -> dict:
+    """The desk's big answer: a headline and what it means, in the page's language
+    (for someone outside: what they will hold on coming in)."""
     if standing.kind == "observer":
         title, detail = _("Observer: no vote"), _("Not accredited to vote for a member city.")
     elif standing.kind == "vote":
@@ -145,6 +146,8 @@ def standing_json(standing: Standing) -> dict:
     else:
         title = _("Alternate of %(city)s: no vote now") % {"city": standing.city}
         detail = _("The city's vote is held by its voting delegate or an earlier alternate in the hall.")
+    if not inside:
+        title = _("On entering: %(standing)s") % {"standing": title}
     return {
         "kind": standing.kind,
         "title": title,

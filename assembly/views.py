@@ -133,7 +133,7 @@ def _door_answer(outcome: door.DoorOutcome, settings) -> dict:
         answer["person"] = person
         if outcome.result != DoorResult.REFUSED:
             standing = door.standing_of(registration, quorum, inside=outcome.inside)
-            answer["standing"] = door.standing_json(standing)
+            answer["standing"] = door.standing_json(standing, inside=outcome.inside)
     return answer
 
 

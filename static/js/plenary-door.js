@@ -52,7 +52,11 @@
 
   function show(answer) {
     result.hidden = false;
-    result.className = "door-result is-" + answer.result + (answer.standing ? " standing-" + answer.standing.kind : "");
+    result.className =
+      "door-result is-" +
+      answer.result +
+      (answer.standing ? " standing-" + answer.standing.kind : "") +
+      (answer.inside ? " is-inside" : " is-outside");
     field("door-title", answer.title);
     field("door-standing", answer.standing ? answer.standing.title : "");
     field("door-detail", answer.standing ? answer.standing.detail : "");

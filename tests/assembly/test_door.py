@@ -177,6 +177,7 @@ def test_showing_changes_nothing(desk_client, plenary):
     answer = scan(desk_client, voter, "show")
 
     assert (answer["result"], answer["inside"], answer["standing"]["kind"]) == ("shown", False, "vote")
+    assert answer["standing"]["title"] == "On entering: VOTE: Member 1"
     assert not CheckIn.objects.exists()
 
 
