@@ -7,10 +7,11 @@ class AssemblyConfig(AppConfig):
     verbose_name = _("General Assembly")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from assembly import pages
         from assembly.models import Decision
+        from assembly.roles import grant_organisers_after_migrate
         from assembly.seed import load_plenary
         from events import extras, pagecache
         from events.signals import programme_loaded
@@ -23,3 +24,6 @@ class AssemblyConfig(AppConfig):
         extras.register_session_extra(pages.published_decisions, key="assembly.decisions")
         post_save.connect(pagecache.content_changed, sender=Decision, dispatch_uid="assembly.decision.saved")
         post_delete.connect(pagecache.content_changed, sender=Decision, dispatch_uid="assembly.decision.deleted")
+
+        # Organisers hold the assembly's permissions after every `migrate`.
+        post_migrate.connect(grant_organisers_after_migrate, sender=self, dispatch_uid="assembly.grant_organisers")

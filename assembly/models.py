@@ -117,8 +117,17 @@ class Accreditation(models.Model):
         verbose_name_plural = _("accreditations")
         ordering = ["city", "role", "position", "pk"]  # "alternate" < "voting"
         constraints = [
-            models.UniqueConstraint(fields=["city"], condition=Q(role="voting"), name="one_voting_delegate_per_city"),
-            models.CheckConstraint(condition=~Q(credentials=""), name="accreditation_credentials_checked"),
+            models.UniqueConstraint(
+                fields=["city"],
+                condition=Q(role="voting"),
+                name="one_voting_delegate_per_city",
+                violation_error_message=_("This city already has a voting delegate."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(credentials=""),
+                name="accreditation_credentials_checked",
+                violation_error_message=_("Say which credentials were checked."),
+            ),
         ]
 
     def __str__(self):
@@ -144,7 +153,13 @@ class Proxy(models.Model):
         verbose_name = _("proxy")
         verbose_name_plural = _("proxies")
         ordering = ["holder", "giver"]
-        constraints = [models.CheckConstraint(condition=~Q(giver=F("holder")), name="proxy_not_to_itself")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(giver=F("holder")),
+                name="proxy_not_to_itself",
+                violation_error_message=_("A city cannot give its proxy to itself."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.giver} → {self.holder}"
