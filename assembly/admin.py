@@ -144,9 +144,10 @@ class MovementAdmin(admin.ModelAdmin):
 
 @admin.action(description=_("Publish the selected decisions (final: they can no longer be changed)"))
 def publish(modeladmin, request, queryset):
-    for decision in queryset.filter(published_at__isnull=True):
+    decisions = list(queryset.filter(published_at__isnull=True))
+    for decision in decisions:
         services.publish_decision(decision=decision, user=request.user)
-    count = queryset.count()
+    count = len(decisions)
     modeladmin.message_user(
         request, ngettext("%(count)d decision published.", "%(count)d decisions published.", count) % {"count": count}
     )

@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats
 from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 
 from assembly import door, queries
@@ -172,12 +173,12 @@ def board_json(request):
     if settings is None:
         return JsonResponse({"error": _("The plenary door is not set up for this event.")}, status=404)
     body, etag = _board_body(settings)
-    if request.headers.get("If-None-Match") == etag:
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(body, content_type="application/json")
     response["ETag"] = etag
-    patch_cache_control(response, no_cache=True, private=False, public=True)
+    patch_cache_control(response, no_cache=True, public=True)
     return response
 
 

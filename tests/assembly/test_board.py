@@ -109,3 +109,10 @@ def test_board_without_settings_says_so(client, db):
 
     assert client.get(url("board_json")).status_code == 404
     assert "not set up" in client.get(url("board")).content.decode()
+
+
+def test_board_json_may_be_revalidated_by_anyone(client, plenary):
+    response = client.get(url("board_json"))
+
+    assert response["Cache-Control"] in ("no-cache, public", "public, no-cache")
+    assert response.json()["members"] == 5

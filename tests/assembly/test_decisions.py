@@ -188,3 +188,16 @@ def test_other_sessions_show_no_decisions(client, published):
         page = client.get(reverse("events:session", kwargs={"slug": other.slug})).content.decode()
 
     assert "Decisions of the General Assembly" not in page
+
+
+def test_the_admin_publishes_decisions_with_its_action(admin_client, three_present):
+    decision = record(three_present, votes_for=3)
+    from django.utils import translation as tr
+
+    with tr.override("en"):
+        changelist = reverse("admin:assembly_decision_changelist")
+    response = admin_client.post(changelist, {"action": "publish", "_selected_action": [decision.pk]}, follow=True)
+
+    decision.refresh_from_db()
+    assert decision.is_published
+    assert "1 decision published." in response.content.decode()
