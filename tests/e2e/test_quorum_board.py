@@ -84,6 +84,7 @@ def test_the_board_follows_the_door_live(new_page, live_server, voters):
     door.open("/ko/assembly/door/")
     scan(door, voters["Seoul"].code)
     expect(door.page.locator("#door-standing")).to_have_text("투표권: 서울")
+    assert_accessible(door.page)
     expect(figure).to_have_text("1", timeout=POLL)
 
     scan(door, voters["Barcelona"].code)
@@ -100,6 +101,9 @@ def test_the_board_follows_the_door_live(new_page, live_server, voters):
     door.screenshot("plenary-door-checked-out")
 
     assert board.page.evaluate("window.notReloaded") is True
+    for visit in (board, door):  # nothing wider than a phone's 390 px
+        overflow = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        assert visit.page.evaluate(overflow) <= 0
     assert board.page.locator("#board-stale").is_hidden()
     for visit in (board, door):
         assert_no_browser_errors(visit)
