@@ -124,11 +124,21 @@ def standing_of(registration: Registration, quorum: queries.Quorum, *, inside: b
     proxies = [holder.name for holder in vote.proxies]
     if inside:
         holds = vote.voter is not None and vote.voter.pk == accreditation.pk
-    else:  # coming in: the voting delegate takes the vote; an alternate, only while nobody holds it
-        holds = accreditation.role == AccreditationRole.VOTING or vote.voter is None
+    else:  # coming in: the voting delegate takes the vote; an alternate, unless someone before them holds it
+        holds = accreditation.role == AccreditationRole.VOTING or _before(accreditation, vote.voter)
     if holds:
         return Standing("vote", city, accreditation.role, proxies)
     return Standing("alternate", city, accreditation.role)
+
+
+def _before(alternate, voter) -> bool:
+    """Whether `alternate` would hold the vote now held by `voter` (or by nobody):
+    alternates act in their order, the voting delegate before all of them."""
+    if voter is None:
+        return True
+    if voter.role == AccreditationRole.VOTING:
+        return False
+    return (alternate.position, alternate.pk) < (voter.position, voter.pk)
 
 
 def standing_json(standing: Standing, *, inside: bool) -> dict:

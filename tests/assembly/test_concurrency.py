@@ -7,9 +7,9 @@ import pytest
 
 from assembly import door, services
 from assembly.errors import AssemblyError
-from assembly.models import Movement, Proxy
+from assembly.models import Accreditation, AccreditationRole, Movement, Proxy
 from registration.models import CheckIn
-from tests.assembly.world import DURING, accredited, build_plenary
+from tests.assembly.world import DURING, accredited, build_plenary, delegate
 from tests.registration.test_concurrency import run_at_once
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("requires_postgres")]
@@ -85,3 +85,26 @@ def test_two_desks_checking_one_person_in_and_out_agree():
     assert movements[0] == "in"
     assert all(x != y for x, y in itertools.pairwise(movements))
     assert (row.checked_out_at is None) == (movements[-1] == "in")
+
+
+def test_two_organisers_accrediting_voting_delegates_of_one_city_at_once_make_one():
+    plenary = build_plenary(members=1)
+    city = plenary.cities[0]
+    people = [delegate(city, f"Delegate {n}") for n in range(5)]
+
+    def accrediting(registration):
+        def call():
+            try:
+                return services.accredit(
+                    registration=registration, city=city, role=AccreditationRole.VOTING, credentials="Letter"
+                )
+            except AssemblyError as error:
+                return error.code
+
+        return call
+
+    results, errors = run_at_once([accrediting(person) for person in people])
+
+    assert errors == [None] * 5
+    assert Accreditation.objects.filter(city=city, role=AccreditationRole.VOTING).count() == 1
+    assert sorted(r for r in results if isinstance(r, str)) == ["voting_taken"] * 4

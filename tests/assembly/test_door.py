@@ -222,3 +222,18 @@ def test_the_door_keeps_the_board_up_to_date(desk_client, client, plenary):
 
     assert client.get(url("board_json")).json()["votes"] == 1
     assert queries.quorum_of(plenary.settings).votes == 1
+
+
+def test_an_earlier_alternate_is_told_they_take_the_vote_on_entering(desk_client, plenary):
+    city = plenary.cities[0]
+    accredited(city, "Absent voter")
+    first = accredited(city, "First", AccreditationRole.ALTERNATE, position=1)
+    second = accredited(city, "Second", AccreditationRole.ALTERNATE, position=2)
+    scan(desk_client, second)
+
+    first_outside = scan(desk_client, first, "show")
+    assert first_outside["standing"]["kind"] == "vote"
+    scan(desk_client, first)
+    second_inside = scan(desk_client, second, "show")
+
+    assert second_inside["standing"]["kind"] == "alternate"
