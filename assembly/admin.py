@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from assembly import services
+from assembly import queries, services
 from assembly.errors import AssemblyError
 from assembly.models import Accreditation, AssemblySettings, Decision, Movement, Proxy
 from events.models import ParticipatingCity
@@ -153,8 +153,25 @@ def publish(modeladmin, request, queryset):
     )
 
 
+class DecisionForm(forms.ModelForm):
+    def clean(self):
+        """More votes than present, next to the votes: the votes present as the
+        decision will record them (now, for a new one)."""
+        data = super().clean()
+        votes = sum(data.get(name) or 0 for name in ("votes_for", "votes_against", "votes_abstain"))
+        present = self.instance.votes_present if self.instance.pk else None
+        if present is None and data.get("event"):
+            settings = queries.settings_of(data["event"])
+            present = queries.quorum_of(settings).votes if settings else None
+        if present is not None and votes > present:
+            message = _("More votes than the %(present)s votes present.") % {"present": present}
+            self.add_error("votes_for", ValidationError(message, code="votes"))
+        return data
+
+
 @admin.register(Decision)
 class DecisionAdmin(RulesAdmin, TranslationAdmin):
+    form = DecisionForm
     list_display = (
         "kind",
         "event",

@@ -192,12 +192,32 @@ def test_other_sessions_show_no_decisions(client, published):
 
 def test_the_admin_publishes_decisions_with_its_action(admin_client, three_present):
     decision = record(three_present, votes_for=3)
-    from django.utils import translation as tr
-
-    with tr.override("en"):
+    with translation.override("en"):
         changelist = reverse("admin:assembly_decision_changelist")
     response = admin_client.post(changelist, {"action": "publish", "_selected_action": [decision.pk]}, follow=True)
 
     decision.refresh_from_db()
     assert decision.is_published
     assert "1 decision published." in response.content.decode()
+
+
+def test_the_admin_explains_too_many_votes_next_to_the_votes(admin_client, three_present):
+    with translation.override("en"):
+        add = reverse("admin:assembly_decision_add")
+    response = admin_client.post(
+        add,
+        {
+            "event": three_present.event.pk,
+            "kind": "bylaws",
+            "position": 4,
+            "text_en": "Bylaws adopted",
+            "text_ko": "정관 채택",
+            "votes_for": 3,
+            "votes_against": 1,
+            "votes_abstain": 0,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "More votes than the 3 votes present." in response.content.decode()
+    assert not Decision.objects.exists()
