@@ -69,7 +69,7 @@ def enter(*, settings: AssemblySettings, registration: Registration | None, user
     back in. Idempotent."""
     with transaction.atomic():
         outcome = checkins.check_in(
-            checkpoint=settings.checkpoint, registration=registration, user=user, now=now, session=settings.session
+            checkpoint=settings.checkpoint, registration=registration, user=user, now=now, for_session=settings.session
         )
         if outcome.result == Result.REFUSED:
             return DoorOutcome(DoorResult.REFUSED, outcome.registration, outcome.reason)

@@ -172,12 +172,12 @@ def check_in(
     user=None,
     device: str = "",
     now: datetime | None = None,
-    session: Session | None = None,
+    for_session: Session | None = None,
 ) -> CheckInOutcome:
     """Admit a registration at a checkpoint, or say why not. Idempotent.
     At a room door the admission is to the session running now (or next today);
-    a door that admits to one session only (a plenary's) names it in `session`,
-    which must be in the door's room, today, and not over."""
+    a door that admits to one session only (a plenary's) names it in
+    `for_session`, which must be in the door's room, today, and not over."""
     now = now or desk_now(checkpoint.event)
     event = checkpoint.event
     today = event.local(now).date()
@@ -193,7 +193,10 @@ def check_in(
         if not _admitted_on(registration, today, checkpoint):
             return CheckInOutcome(Result.REFUSED, "wrong_day", registration)
     else:
-        session = current_session(checkpoint, now) if session is None else _open_session(checkpoint, session, now)
+        if for_session is None:
+            session = current_session(checkpoint, now)
+        else:
+            session = _open_session(checkpoint, for_session, now)
         if session is None:
             return CheckInOutcome(Result.REFUSED, "wrong_checkpoint", registration)
         if session.booking_required and not _holds_seat(registration, session):
@@ -214,7 +217,12 @@ def check_in(
         checkin = live_checkin(registration, checkpoint, today, session=session)
         if checkin is None:  # undone between the insert and this read: try once more
             return check_in(
-                checkpoint=checkpoint, registration=registration, user=user, device=device, now=now, session=session
+                checkpoint=checkpoint,
+                registration=registration,
+                user=user,
+                device=device,
+                now=now,
+                for_session=for_session,
             )
         return CheckInOutcome(Result.ALREADY, "", registration, checkin, session)
     return CheckInOutcome(Result.OK, "", registration, checkin, session)

@@ -237,3 +237,38 @@ def test_an_earlier_alternate_is_told_they_take_the_vote_on_entering(desk_client
     second_inside = scan(desk_client, second, "show")
 
     assert second_inside["standing"]["kind"] == "alternate"
+
+
+def test_a_door_admits_to_a_named_session_only_in_its_room(plenary):
+    from registration import checkin
+    from tests.assembly.world import DURING
+    from tests.factories import SessionFactory
+
+    voter = accredited(plenary.cities[0], "Voter")
+    times = {"starts_at": plenary.session.starts_at, "ends_at": plenary.session.ends_at}
+    elsewhere = SessionFactory(event=plenary.event, **times)
+
+    door = {"checkpoint": plenary.checkpoint, "registration": voter, "now": DURING}
+    refused = checkin.check_in(**door, for_session=elsewhere)
+    admitted = checkin.check_in(**door, for_session=plenary.session)
+
+    assert (refused.result, refused.reason) == ("refused", "wrong_checkpoint")
+    assert (admitted.result, admitted.session) == ("ok", plenary.session)
+
+
+def test_the_door_admits_to_the_plenary_while_the_session_before_it_runs(plenary):
+    from tests.assembly.world import enter
+    from tests.factories import SessionFactory, seoul
+
+    SessionFactory(
+        event=plenary.event,
+        room=plenary.session.room,
+        starts_at=seoul(2010, 9, 7, 10, 20),
+        ends_at=plenary.session.starts_at,
+    )
+    voter = accredited(plenary.cities[0], "Early")
+
+    enter(plenary, voter, now=seoul(2010, 9, 7, 10, 50))
+
+    assert CheckIn.objects.get(registration=voter).session == plenary.session
+    assert queries.quorum_of(plenary.settings).votes == 1
