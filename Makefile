@@ -61,6 +61,7 @@ summit: migrate
 demo-accounts: summit
 	$(MANAGE) create_demo_accounts
 	$(MANAGE) load_demo_attendees
+	$(MANAGE) load_demo_assembly
 
 # The desk's QR decoder (npm) and the badges' Korean font: installed when this
 # machine can, otherwise a warning; the site runs without them.

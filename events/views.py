@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from events import pagecache, queries
+from events import extras, pagecache, queries
 from events.models import Event
 
 
@@ -122,7 +122,11 @@ class SessionView(EventPageView):
         if session is None:
             raise Http404("No such session")
         self.shows_seats = pagecache.shows_seats([session])
-        return {"session": session, "day": event.local(session.starts_at).date()}
+        return {
+            "session": session,
+            "day": event.local(session.starts_at).date(),
+            "extras": extras.session_extras(session),  # other apps' sections (events/extras.py)
+        }
 
     def get(self, request, *args, **kwargs):
         if not self.edition(request):

@@ -55,6 +55,7 @@ STAFF_NAMESPACES = {
     "dashboard": ActorKind.ORGANISER,
     "delegations": ActorKind.ORGANISER,
     "desk": ActorKind.DESK,
+    "assembly": ActorKind.DESK,  # its only writes: the plenary door's check-ins and check-outs
 }
 
 

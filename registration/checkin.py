@@ -183,11 +183,15 @@ def check_in(
     device: str = "",
     now: datetime | None = None,
     client_scan_id=None,
+    for_session: Session | None = None,
 ) -> CheckInOutcome:
     """Admit a registration at a checkpoint, or say why not. Idempotent; with
     `client_scan_id` (a scan a desk queued offline), also per scan: sent again,
     the scan finds its own row, even undone, and admits no one a second time
-    (the id is unique in the database)."""
+    (the id is unique in the database).
+    At a room door the admission is to the session running now (or next today);
+    a door that admits to one session only (a plenary's) names it in
+    `for_session`, which must be in the door's room, today, and not over."""
     now = now or desk_now(checkpoint.event)
     event = checkpoint.event
     today = event.local(now).date()
@@ -203,7 +207,10 @@ def check_in(
         if not _admitted_on(registration, today, checkpoint):
             return CheckInOutcome(Result.REFUSED, "wrong_day", registration)
     else:
-        session = current_session(checkpoint, now)
+        if for_session is None:
+            session = current_session(checkpoint, now)
+        else:
+            session = _open_session(checkpoint, for_session, now)
         if session is None:
             return CheckInOutcome(Result.REFUSED, "wrong_checkpoint", registration)
         if session.booking_required:
@@ -243,6 +250,7 @@ def _admit(checkpoint, registration, session, *, user, device, now, client_scan_
                 device=device,
                 now=now,
                 client_scan_id=client_scan_id,
+                for_session=session,  # the same session again (None at an entrance)
             )
         return CheckInOutcome(Result.ALREADY, "", registration, checkin, session)
     return CheckInOutcome(Result.OK, "", registration, checkin, session, **flags)
@@ -294,6 +302,21 @@ def _check_in_to_seat(checkpoint, registration, session, *, user, device, now, c
                 unbooked=True,
             )
         return CheckInOutcome(Result.REFUSED, "full", registration, session=session)
+
+
+def _open_session(checkpoint: Checkpoint, session: Session, now: datetime) -> Session | None:
+    """`session` when people may be admitted to it at this door now: in the
+    door's room, published, today in the event's time zone and not over."""
+    event = checkpoint.event
+    if (
+        session.room_id != checkpoint.room_id
+        or session.event_id != event.pk
+        or not session.is_published
+        or event.local(session.starts_at).date() != event.local(now).date()
+        or session.ends_at <= now
+    ):
+        return None
+    return session
 
 
 def _holds_seat(registration: Registration, session: Session) -> bool:

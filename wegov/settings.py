@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "events",
     "registration",
     "twofactor",
+    "assembly",
 ]
 
 MIDDLEWARE = [

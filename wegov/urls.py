@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("desk/", include("registration.desk.urls")),
     # How full the rooms are now (registration/live.py), for the programme's pages.
     path("live/rooms.json", live.rooms_json, name="live_rooms"),
+    path("assembly/", include("assembly.urls")),
     path("", include("events.urls")),
     prefix_default_language=True,
 )

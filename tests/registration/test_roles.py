@@ -46,7 +46,8 @@ def test_groups_exist_after_migrate():
 def test_organisers_hold_every_permission_of_the_programme_and_registration():
     expected = {
         f"{p.content_type.app_label}.{p.codename}"
-        for p in Permission.objects.filter(content_type__app_label__in=["events", "registration"])
+        # and the General Assembly's, which assembly/roles.py grants them
+        for p in Permission.objects.filter(content_type__app_label__in=["events", "registration", "assembly"])
     }
 
     names = permission_names(Group.objects.get(name=ORGANISERS))
