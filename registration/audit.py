@@ -45,6 +45,8 @@ VIA_LABELS = {
     "import": _("import"),
     "walk_in": _("walk-in at the desk"),
     "command": _("management command"),
+    "no_show_release": _("no-show seat release"),
+    "offline_queue": _("scan queued offline"),
 }
 
 # The change reason of the history row that records an erasure.

@@ -276,7 +276,7 @@ def _check_in_to_seat(checkpoint, registration, session, *, user, device, now, c
         release = noshows.released_booking(registration, session)
         if release is not None:
             try:
-                noshows.reverse(release=release, user=user, now=now)
+                noshows.reverse_at_door(release=release, user=user, now=now)
             except RegistrationError:
                 pass
             else:

@@ -22,6 +22,10 @@ scanned after the release is committed (and, the seat being free, gets it back
 at once: the release is reversed by the desk). Two jobs at once queue on the
 session lock and the second finds nothing left to release; the partial unique
 constraint on SeatRelease refuses a second release in force of one booking.
+
+The audit trail (registration/audit.py) records a release as the system's
+"no_show_release" (an organiser's when one is named), a reversal as the
+organiser's; a reversal at the door (reverse_at_door) as the check-in's actor.
 """
 
 from dataclasses import dataclass
@@ -33,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Session
-from registration import outbox
+from registration import audit, outbox
 from registration.clock import desk_now
 from registration.errors import RegistrationError
 from registration.models import (
@@ -111,9 +115,11 @@ def release_session(*, session: Session, now: datetime | None = None, user=None)
     """Release the confirmed bookings of `session` whose holders have no live
     check-in at its room's door, in one transaction under the session's lock:
     each booking cancelled and recorded, the holder told by mail, then the
-    waiting list promoted into the freed seats. Returns how many."""
+    waiting list promoted into the freed seats. Returns how many. Audited as
+    the system (the job), or as the organiser `user`; the promotion as its own."""
     now = now or timezone.now()
-    with transaction.atomic():
+    kind = audit.ActorKind.ORGANISER if _user(user) else audit.ActorKind.SYSTEM
+    with transaction.atomic(), audit.acting_as(kind, user=user, via="no_show_release"):
         session = Session.objects.select_for_update().get(pk=session.pk)
         no_shows = list(
             Booking.objects.select_for_update(of=("self",))
@@ -145,6 +151,13 @@ class Reversal:
 
 
 def reverse(*, release: SeatRelease, user=None, now: datetime | None = None) -> Reversal:
+    """An organiser gives a released seat back (reverse_at_door), audited as the
+    organiser `user`."""
+    with audit.acting_as(audit.ActorKind.ORGANISER, user=user):
+        return reverse_at_door(release=release, user=user, now=now)
+
+
+def reverse_at_door(*, release: SeatRelease, user=None, now: datetime | None = None) -> Reversal:
     """Give a released seat back: the booking is confirmed again if the session
     has a free seat (free_seats: bookings and people let in at the door both
     count; a holder let in at the door meanwhile already sits on their seat),
@@ -152,7 +165,7 @@ def reverse(*, release: SeatRelease, user=None, now: datetime | None = None) -> 
     reversed. Raises RegistrationError "full" (nothing changes) when no seat is
     free, "ended" when the registration no longer holds a place. Reversing a
     reversed release changes nothing. Locks the session, then the release and
-    the booking."""
+    the booking. Audited as whoever acts now (the desk's check-in, checkin.py)."""
     now = now or timezone.now()
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=release.booking.session_id)

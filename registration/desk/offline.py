@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from registration import audit
 from registration import checkin as checkins
 from registration.checkin import Result
 from registration.clock import desk_now, desk_time
@@ -210,14 +211,15 @@ def _apply(scan: Scan, user, real_now: datetime, sent_at: int | None) -> dict:
     if event.local(made).date() != event.local(real_now).date():
         title, message = _("Scanned on another day"), _("Not recorded: scanned on another day.")
         return _answer(scan, Result.REFUSED, "stale", title, message)
-    outcome = checkins.check_in(
-        checkpoint=scan.checkpoint,
-        registration=scan.registration,
-        user=user,
-        device=scan.device,
-        now=desk_time(event, made),
-        client_scan_id=scan.id,
-    )
+    with audit.acting_as(audit.ActorKind.DESK, user=user, via="offline_queue"):  # the audit trail's "who"
+        outcome = checkins.check_in(
+            checkpoint=scan.checkpoint,
+            registration=scan.registration,
+            user=user,
+            device=scan.device,
+            now=desk_time(event, made),
+            client_scan_id=scan.id,
+        )
     if outcome.result == Result.OK:
         time = _time(outcome.checkin, event)
         if outcome.replayed:

@@ -360,6 +360,7 @@ def _desk_strings() -> dict:
         "soundOff": _("Sound off"),
         "clearsIn": _("Clears by itself"),
         "recentEmpty": _("No check-ins on this device yet."),
+        "roomFull": _("Room full"),
         **_offline_strings(),
     }
 

@@ -236,6 +236,7 @@
     this.clearTimer = null;
     this.busy = false;
     this.recent = [];
+    this.occupancy = null;
     this.camera = null;
     this.device = this.setUpDevice();
     store(KEYS.checkpoint, config.checkpoint);
@@ -532,6 +533,15 @@
     this.resultIcon.replaceChildren(icon(state, "desk-icon"));
     this.resultTitle.textContent = data.title;
     var body = [];
+    // How the person got in without their booking (room doors), under the title.
+    if (data.seat_note) {
+      body.push(el("p", "desk-seat-note", data.seat_note));
+    }
+    // Where to send people: first on a red "Room full", else after the message.
+    var pointer = data.pointer ? this.pointerLine(data.pointer) : null;
+    if (pointer && state === "refused") {
+      body.push(pointer);
+    }
     if (attendee) {
       body.push(el("p", "desk-name", attendee.name));
       var meta = [attendee.organisation, attendee.category_label].filter(Boolean).join(" · ");
@@ -541,6 +551,9 @@
     }
     if (data.message) {
       body.push(el("p", "desk-result-message", data.message));
+    }
+    if (pointer && state !== "refused") {
+      body.push(pointer);
     }
     if (data.advice) {
       body.push(el("p", "desk-advice", data.advice));
@@ -575,12 +588,42 @@
       foot.push(button);
     }
     this.resultFoot.replaceChildren.apply(this.resultFoot, foot);
+    if (data.occupancy !== undefined) {
+      this.showOccupancy(data.occupancy); // room doors only: absent from entrances' and offline answers
+    }
     this.announce(data, attendee);
     var after = (this.config.clearAfter && this.config.clearAfter[state]) || (state === "ok" || state === "already" ? 6000 : 12000);
     this.restartTimer(after);
     this.clearTimer = window.setTimeout(function () {
       desk.reset();
     }, after);
+  };
+
+  // "Room full: Go to the overflow room: Hall B." (a link when there is a stream).
+  Desk.prototype.pointerLine = function (pointer) {
+    var line = el("p", "desk-pointer-answer");
+    line.appendChild(el("strong", null, this.text.roomFull + ": "));
+    line.appendChild(document.createTextNode(pointer.text));
+    if (/^https?:\/\//i.test(pointer.url || "")) {
+      var link = el("a", null, pointer.url);
+      link.href = pointer.url;
+      link.rel = "noopener";
+      line.appendChild(document.createTextNode(" "));
+      line.appendChild(link);
+    }
+    return line;
+  };
+
+  // How full the room is ("Filling up: 24 of 30 seats taken"), beside the counters.
+  Desk.prototype.showOccupancy = function (occupancy) {
+    var node = document.getElementById("desk-occupancy");
+    if (!node) {
+      return;
+    }
+    this.occupancy = occupancy && occupancy.text ? occupancy : null;
+    node.textContent = this.occupancy ? occupancy.text : "";
+    node.className = "desk-occupancy" + (this.occupancy ? " is-" + occupancy.state : "");
+    node.hidden = !this.occupancy;
   };
 
   Desk.prototype.sessionList = function (sessions) {
@@ -618,6 +661,12 @@
     }
     if (data.message) {
       parts.push(data.message);
+    }
+    if (data.seat_note) {
+      parts.push(data.seat_note);
+    }
+    if (data.pointer) {
+      parts.push(this.text.roomFull + ": " + data.pointer.text);
     }
     this.announcer.textContent = parts.join(". ");
   };
@@ -819,6 +868,10 @@
       var insideNode = document.querySelector('[data-counter="inside"]');
       var booked = session && session.booked !== null ? String(session.booked) : insideNode.getAttribute("data-open");
       set("inside", session ? String(session.inside || 0) + " / " + booked : "–");
+      // The last scan's words on how full the room is, until the count moves on.
+      if (this.occupancy && (!session || (session.inside || 0) !== this.occupancy.inside)) {
+        this.showOccupancy(null);
+      }
     }
   };
 

@@ -12,7 +12,7 @@ from events.models import Room, Session
 from registration import checkin, occupancy
 from registration.models import CheckIn
 from tests.factories import EventFactory, RoomFactory, SessionFactory, seoul
-from tests.registration.desk_world import desk_url, register, scan
+from tests.registration.desk_world import desk_url, post, register, scan
 
 pytestmark = pytest.mark.django_db
 
@@ -197,6 +197,26 @@ def test_desk_answer_at_a_full_door_points_to_the_overflow_room(desk_client, wor
     assert (data["occupancy"]["state"], data["occupancy"]["inside"]) == ("full", 1)
     assert "When this room is full:" in page
     assert "Go to the overflow room: Hall B." in page
+
+
+def test_desk_answer_that_takes_the_last_seat_says_so_and_points_to_the_stream(desk_client, world, during_the_workshop):
+    Session.objects.filter(pk=world.workshop.pk).update(capacity=2, stream_url="https://stream.example.org/u")
+    admit(world, "Seated")
+    person = register(world.event, name="Last", sessions=[world.workshop])
+
+    payload = {"checkpoint": world.door.slug, "ticket": person.ticket_secret}
+    data = post(desk_client, "api_checkin", payload, "ko").json()
+
+    assert (data["result"], data["seat_note"]) == ("ok", "")  # a booked seat: nothing to say
+    assert data["occupancy"]["text"] == "만석: 좌석 2석 중 2석 입장"
+    assert data["pointer"] == {"text": "생중계로 시청해 주십시오.", "url": "https://stream.example.org/u"}
+
+
+def test_desk_answer_while_seats_are_free_has_figures_and_no_pointer(desk_client, world, during_the_workshop):
+    data = scan(desk_client, world.door, register(world.event, name="Early", sessions=[world.workshop]).ticket_secret)
+
+    assert (data.json()["seat_note"], data.json()["pointer"]) == ("", None)
+    assert data.json()["occupancy"]["text"] == "Seats free: 1 of 30 seats taken"
 
 
 def test_desk_answer_at_an_entrance_says_nothing_about_rooms(desk_client, world, on_7_september):
