@@ -142,7 +142,9 @@ class MovementAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.action(description=_("Publish the selected decisions (final: they can no longer be changed)"))
+@admin.action(
+    description=_("Publish the selected decisions (final: they can no longer be changed)"), permissions=["change"]
+)
 def publish(modeladmin, request, queryset):
     decisions = list(queryset.filter(published_at__isnull=True))
     for decision in decisions:

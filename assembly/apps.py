@@ -25,5 +25,5 @@ class AssemblyConfig(AppConfig):
         post_save.connect(pagecache.content_changed, sender=Decision, dispatch_uid="assembly.decision.saved")
         post_delete.connect(pagecache.content_changed, sender=Decision, dispatch_uid="assembly.decision.deleted")
 
-        # Organisers hold the assembly's permissions after every `migrate`.
+        # Organisers hold the assembly's permissions, viewers its view ones, after every `migrate`.
         post_migrate.connect(grant_organisers_after_migrate, sender=self, dispatch_uid="assembly.grant_organisers")

@@ -37,6 +37,40 @@ def test_organisers_hold_the_assembly_permissions_and_desk_staff_none(db):
     assert "assembly" not in desk
 
 
+def test_viewers_hold_only_the_assembly_view_permissions(db):
+    viewers = Group.objects.get(name=roles.VIEWERS).permissions.filter(content_type__app_label="assembly")
+
+    assert set(viewers.values_list("codename", flat=True)) == {
+        "view_assemblysettings",
+        "view_accreditation",
+        "view_proxy",
+        "view_movement",
+        "view_decision",
+    }
+
+
+def test_a_viewer_sees_the_decisions_but_cannot_publish_one(client, plenary):
+    viewer = staff_user("viewer", roles.VIEWERS)
+    viewer.is_staff = True
+    viewer.save()
+    client.force_login(viewer)
+    decision = services.record_decision(
+        decision=Decision(event=plenary.event, kind=DecisionKind.BYLAWS, text_en="Adopted", text_ko="채택"),
+        now=DURING,
+    )
+    url = admin_url("decision_changelist")
+
+    listed = client.get(url)
+    response = client.post(url, {"action": "publish", "_selected_action": [decision.pk], "index": "0"})
+
+    assert listed.status_code == 200
+    assert listed.context["cl"].result_count == 1
+    assert listed.context["action_form"] is None  # no action offered: not "publish", not "delete"
+    assert response.status_code in (200, 302)
+    decision.refresh_from_db()
+    assert decision.published_at is None
+
+
 def test_an_organiser_accredits_a_delegate_in_the_admin(organiser_client, plenary):
     city = plenary.cities[0]
     registration = delegate(city, "Voter")

@@ -9,14 +9,16 @@ ORGANISER_ACTIONS. One world for the whole module (built once, rolled back at
 the end); each test's own writes are rolled back after it.
 
 The rule, written once (expected_model_permissions): organisers hold every
-permission on ORGANISER_APPS' models and may see and remove two-factor devices;
-viewers may only view those models; desk staff and anonymous visitors never pass
-the admin's log-in. What the admin itself offers (RegistrationAdmin adds no rows,
-CheckInAdmin changes none) is read with a superuser, then crossed with the rule.
+permission on the models of ADMIN_APPS (ORGANISER_APPS and assembly) and may see
+and remove two-factor devices; viewers may only view those models; desk staff
+and anonymous visitors never pass the admin's log-in. What the admin itself
+offers (RegistrationAdmin adds no rows, CheckInAdmin changes none, MailingAdmin
+has no "delete selected") is read with a superuser, then crossed with the rule.
 Every refusal writes nothing to the database (its SQL is captured).
 """
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -33,8 +35,23 @@ from django.utils import translation
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from assembly import services as assembly_services
+from assembly.models import Decision, DecisionKind, Movement
 from registration import checkin, roles, services
-from registration.models import CheckIn, Checkpoint, MailStatus, OutgoingMail, Registration, Status
+from registration.delegations import importing, mailing
+from registration.delegations.files import Row
+from registration.delegations.models import ImportBatch, Mailing
+from registration.models import (
+    Booking,
+    CheckIn,
+    Checkpoint,
+    MailStatus,
+    OutgoingMail,
+    Registration,
+    SeatRelease,
+    Status,
+)
+from tests.assembly.world import accredited, build_plenary, enter
 from tests.factories import (
     EventFactory,
     ExhibitorFactory,
@@ -45,12 +62,16 @@ from tests.factories import (
     WorkshopFactory,
     seoul,
 )
+from tests.registration.delegation_helpers import person_row
 from tests.registration.desk_world import entrance
 
 User = get_user_model()
 pytestmark = [pytest.mark.django_db]
 
 ROLES = ("anonymous", "desk", "viewer", "organiser")
+# The apps whose models organisers manage in the admin and viewers may see
+# (registration.roles for two of them; assembly grants its own, assembly/roles.py).
+ADMIN_APPS = (*roles.ORGANISER_APPS, "assembly")
 GROUP_OF = {"desk": roles.DESK_STAFF, "viewer": roles.VIEWERS, "organiser": roles.ORGANISERS}
 LANG = "ko"
 # Writes a refused request may still make: its session, and the log-in throttle's records.
@@ -69,6 +90,9 @@ class World:
     arriving: Registration  # confirmed, not checked in yet
     checkpoint: Checkpoint
     checkin: CheckIn
+    batch: ImportBatch  # a delegation list waiting for its confirm
+    draft: Mailing  # a mailing written, not sent yet
+    delegate: Registration  # accredited to the plenary, in the hall
 
 
 def register(event, name: str, category: str = "citizen", sessions=()) -> Registration:
@@ -105,9 +129,46 @@ def build_world() -> World:
     AccessAttempt.objects.create(username="someone", ip_address="192.0.2.1", failures_since_start=1)
     AccessLog.objects.create(username="someone", ip_address="192.0.2.1")
     AccessFailureLog.objects.create(username="someone", ip_address="192.0.2.1")
+    # A past edition for the archive.
+    EventFactory(
+        slug="wego-2008",
+        name_en="WeGO 2008",
+        name_ko="WeGO 2008",
+        start_date=date(2008, 10, 1),
+        end_date=date(2008, 10, 3),
+        is_current=False,
+    )
+    # Minjun's workshop seat, released as a no-show's: "give the seat back" acts on it.
+    SeatRelease.objects.create(booking=Booking.objects.get(registration=pending), released_at=seoul(2010, 9, 7, 9))
+    batch, draft = back_office(event, users["organiser"], arriving)
+    delegate = general_assembly(users["organiser"])
     # One row of every model the admin shows: the change and delete pages need one.
     rows = {model: ROWS.get(model, default_row)(model, pending) for model in admin.site._registry}
-    return World(users, superuser, rows, pending, arriving, checkpoint, admitted.checkin)
+    return World(users, superuser, rows, pending, arriving, checkpoint, admitted.checkin, batch, draft, delegate)
+
+
+def back_office(event, organiser, arriving):
+    """A delegation list uploaded (not imported yet) and a mailing to Bora, written, not sent."""
+    city = ParticipatingCityFactory(event=event, name_en="Import City", name_ko="가져오기 시")
+    rows = [Row(line=2, values=person_row(0))]
+    batch = importing.start_import(event=event, city=city, file_name="list.csv", rows=rows, user=organiser)
+    draft = mailing.start_mailing(
+        registrations=Registration.objects.filter(pk=arriving.pk), user=organiser, description="Bora"
+    )
+    texts = {"subject_ko": "안내", "body_ko": "내용", "subject_en": "News", "body_en": "Text"}
+    return batch, mailing.save_text(mailing=draft, kind="service", texts=texts)
+
+
+def general_assembly(organiser) -> Registration:
+    """The plenary (its settings and door), one accredited delegate in the hall, a
+    proxy and a decision recorded, not published."""
+    plenary = build_plenary(members=3)
+    delegate = accredited(plenary.cities[0], "Seo-yeon")
+    enter(plenary, delegate)
+    assembly_services.give_proxy(giver=plenary.cities[1], holder=plenary.cities[0], user=organiser)
+    decision = Decision(event=plenary.event, kind=DecisionKind.BYLAWS, text_en="Adopted", text_ko="채택")
+    assembly_services.record_decision(decision=decision, user=organiser)
+    return delegate
 
 
 def default_row(model, pending):
@@ -225,6 +286,17 @@ class Json:
         assert self.key in response.json(), url
 
 
+@dataclass(frozen=True)
+class Redirect:
+    """A form sent and done: on to the next page."""
+
+    to: str
+
+    def check(self, response, url):
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(self.to), url
+
+
 REFUSALS = (AdminLogin, DeskLogin, Forbidden, ForbiddenJson)
 
 
@@ -269,6 +341,11 @@ def desk_api(outcome):
     return desk(outcome, refused=ForbiddenJson(), anonymous=ForbiddenJson())
 
 
+def everyone(outcome):
+    """A public page or file: the same for every role."""
+    return dict.fromkeys(ROLES, outcome)
+
+
 def at(path):
     return lambda world: f"/{LANG}/{path}"
 
@@ -279,6 +356,39 @@ def checkins(world):
 
 def device_page(page: str):
     return lambda w: f"/{LANG}/admin/otp_totp/totpdevice/{TOTPDevice.objects.get().pk}/{page}/"
+
+
+def registrations(world):
+    return Registration.objects.count()
+
+
+def cancelled(world):
+    return Registration.objects.filter(status=Status.CANCELLED).count()
+
+
+def mails(world):
+    return OutgoingMail.objects.count()
+
+
+def movements(world):
+    return Movement.objects.count()
+
+
+def person_page(page: str):
+    """The admin's pages about one person (the delegate awaiting approval)."""
+    return lambda w: f"/{LANG}/admin/registration/registration/{w.registration.pk}/{page}"
+
+
+def private_page(page: str):
+    """The person's own private pages (the link in their e-mails)."""
+    return lambda w: f"/{LANG}/register/manage/{w.registration.manage_secret}/{page}"
+
+
+def queued_scan(world) -> dict:
+    """One check-in the offline desk made while the network was down (10:30 on the 7th)."""
+    made = int(seoul(2010, 9, 7, 10, 30).timestamp() * 1000)
+    scan = {"id": str(uuid.UUID(int=1)), "checkpoint": world.checkpoint.slug, "registration": world.arriving.code}
+    return {"scans": [{**scan, "at": made}], "sent_at": made}
 
 
 # Nobody reads a two-factor key back (settings.OTP_ADMIN_HIDE_SENSITIVE_DATA).
@@ -319,6 +429,92 @@ PAGES = [
         data=lambda w: {"checkin": w.checkin.pk},
         count=lambda world: -checkins(world),
     ),
+    # The offline desk: the list a tablet keeps, the scans it queued, its service worker.
+    Case("desk api: offline list", at("desk/api/offline-list/?checkpoint=entrance-7"), desk_api(Json("people"))),
+    Case("desk api: queued", at("desk/api/queued/"), desk_api(Json("results")), "POST", queued_scan, checkins),
+    Case("desk: service worker", at("desk/sw.js"), everyone(File("text/javascript"))),
+    # Check-in lists (personal data): organisers only, like the attendee exports.
+    Case("check-ins csv", at("admin/dashboard/checkins.csv"), organisers_only(File("text/csv"))),
+    Case("check-ins xlsx", at("admin/dashboard/checkins.xlsx"), organisers_only(File("application/vnd.openxml"))),
+    # A person's data (an access request) and its erasure: organisers only.
+    Case(
+        "personal data",
+        person_page("personal-data/"),
+        organisers_only(Page("admin/registration/registration/personal_data.html", "minjun@example.org")),
+    ),
+    Case("personal data json", person_page("personal-data.json"), organisers_only(File("application/json"))),
+    Case(
+        "erase: asks first", person_page("erase/"), organisers_only(Page("admin/registration/registration/erase.html"))
+    ),
+    Case(
+        "erase",
+        person_page("erase/"),
+        organisers_only(Redirect(f"/{LANG}/admin/registration/registration/")),
+        method="POST",
+        count=cancelled,
+    ),
+    # The person's own private pages: whoever holds the link (no log-in).
+    Case("my data", private_page("data/"), everyone(Page("registration/my_data.html", "minjun@example.org"))),
+    Case("my data json", private_page("data.json"), everyone(File("application/json"))),
+    Case("erase my data: asks first", private_page("erase/"), everyone(Page("registration/erase.html"))),
+    # Delegations: viewers see the page; importing and mailings are organisers' only.
+    Case(
+        "delegations",
+        at("admin/delegations/"),
+        staff_pages("admin/delegations/delegations.html", contains="가져오기 시"),
+    ),
+    Case("import", at("admin/delegations/import/"), organisers_only(Page("admin/delegations/upload.html"))),
+    Case("import template csv", at("admin/delegations/import/template.csv"), organisers_only(File("text/csv"))),
+    Case(
+        "import template xlsx",
+        at("admin/delegations/import/template.xlsx"),
+        organisers_only(File("application/vnd.openxml")),
+    ),
+    Case(
+        "import preview",
+        lambda w: f"/{LANG}/admin/delegations/import/{w.batch.pk}/",
+        organisers_only(Page("admin/delegations/preview.html", "list.csv")),
+    ),
+    Case(
+        "import confirmed",
+        lambda w: f"/{LANG}/admin/delegations/import/{w.batch.pk}/",
+        organisers_only(Redirect(f"/{LANG}/admin/delegations/import/")),
+        method="POST",
+        count=registrations,
+    ),
+    Case(
+        "mailing: write",
+        lambda w: f"/{LANG}/admin/delegations/mailings/{w.draft.pk}/write/",
+        organisers_only(Page("admin/delegations/mailing_form.html")),
+    ),
+    Case(
+        "mailing: preview",
+        lambda w: f"/{LANG}/admin/delegations/mailings/{w.draft.pk}/preview/",
+        organisers_only(Page("admin/delegations/mailing_preview.html", "News")),
+    ),
+    Case(
+        "mailing: send",
+        lambda w: f"/{LANG}/admin/delegations/mailings/{w.draft.pk}/send/",
+        organisers_only(Redirect(f"/{LANG}/admin/registration/mailing/")),
+        method="POST",
+        count=mails,
+    ),
+    # Public pages: the archive of past editions, the rooms' occupancy, the quorum board.
+    Case("archive", at("archive/"), everyone(Page("events/archive.html", "WeGO 2008"))),
+    Case("archive: an edition", at("archive/wego-2008/"), everyone(Page("events/archive_edition.html", "WeGO 2008"))),
+    Case("live rooms json", at("live/rooms.json"), everyone(Json("rooms"))),
+    Case("quorum board", at("assembly/quorum/"), everyone(Page("assembly/board.html", "Member 1"))),
+    Case("quorum board json", at("assembly/quorum.json"), everyone(Json("cities"))),
+    # The plenary door: desk staff (and organisers), as the desk.
+    Case("plenary door", at("assembly/door/"), desk(Page("assembly/door.html"))),
+    Case(
+        "plenary door api",
+        at("assembly/door/api/"),
+        desk_api(Json("result")),
+        method="POST",
+        data=lambda w: {"registration": w.delegate.code, "action": "out"},
+        count=movements,
+    ),
 ]
 
 
@@ -356,11 +552,11 @@ def expected_model_permissions(role: str, model) -> set[str]:
     """The rule (docs/roles.md): what each role may do with a model in the admin."""
     app, name = model._meta.app_label, model._meta.model_name
     if role == "organiser":
-        if app in roles.ORGANISER_APPS:
+        if app in ADMIN_APPS:
             return set(PERMISSIONS)
         return {p for p in PERMISSIONS if f"{app}.{p}_{name}" in roles.ORGANISER_DEVICE_PERMISSIONS}
     if role == "viewer":
-        return {"view"} if app in roles.ORGANISER_APPS else set()
+        return {"view"} if app in ADMIN_APPS else set()
     return set()
 
 
@@ -415,6 +611,15 @@ class Wrote:
     def check(self, response, url):
         assert response.status_code == 302, url
         assert response["Location"].startswith(url.split("?")[0]), url
+
+
+@dataclass(frozen=True)
+class Drafted(Wrote):
+    """ "Write to these people": a draft mailing made, on to writing it."""
+
+    def check(self, response, url):
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(f"/{LANG}/admin/delegations/mailings/"), url
 
 
 REFUSALS = (*REFUSALS, NotRun)
@@ -502,6 +707,9 @@ ORGANISER_ACTIONS = {
     "mark_sample": Wrote(),
     "make_current": Wrote(),
     "retry_now": Wrote(),
+    "write_to_these_people": Drafted(),
+    "give_back": Wrote(),
+    "publish": Wrote(),
 }
 ACTIONS = [(model, action.name) for model in ADMIN_MODELS for action in admin.site._registry[model]._get_base_actions()]
 
@@ -510,16 +718,26 @@ def action_function(model, name):
     return next(a.func for a in admin.site._registry[model]._get_base_actions() if a.name == name)
 
 
+def action_offered(world, model, name: str) -> bool:
+    """Whether the admin offers the action at all (to a superuser): MailingAdmin,
+    say, deletes only a draft, one at a time, so offers no "delete selected"."""
+    request = RequestFactory().get("/")
+    request.user = world.superuser
+    return name in admin.site._registry[model].get_actions(request)
+
+
 def may_run(world, role: str, model, name: str) -> bool:
     """The list first (view or change), then every permission the action declares,
     by the rule: the model's as above; the others (export, print_badges) organisers' only."""
     if not (allowed(world, role, model, "view") or allowed(world, role, model, "change")):
         return False
+    if not action_offered(world, model, name):
+        return False
     needed = getattr(action_function(model, name), "allowed_permissions", ())
     return all(allowed(world, role, model, p) if p in PERMISSIONS else role == "organiser" for p in needed)
 
 
-@pytest.mark.parametrize(("model", "name"), [a for a in ACTIONS if a[0]._meta.app_label in roles.ORGANISER_APPS])
+@pytest.mark.parametrize(("model", "name"), [a for a in ACTIONS if a[0]._meta.app_label in ADMIN_APPS])
 def test_every_action_of_ours_declares_what_it_needs(model, name):
     needed = set(getattr(action_function(model, name), "allowed_permissions", ()))
 
