@@ -179,7 +179,7 @@ class RegistrationAdmin(
         "category",
         "delegation",
         "status",
-        "is_walk_in",
+        # On site or online: the "registered on site" filter (a column more would not fit a laptop).
         "registered_at",
     )
     list_display_links = ("code", "name")

@@ -217,8 +217,11 @@ def log_in(visit: E2EPage, lang: str, shots: str, *, axe: bool = True) -> None:
 def choose_todays_entrance(visit: E2EPage, lang: str, shots: str, entrance: Checkpoint, *, axe: bool = True) -> None:
     page = visit.page
     expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Choose your checkpoint"))
-    links = page.get_by_role("link").filter(has_text=t(lang, "today"))
-    expect(links).to_have_count(1)  # one entrance is today's
+    # One entrance is today's (marked "today"; room doors with sessions today say "sessions today").
+    links = page.locator("a.checkpoint-link.is-today").filter(
+        has=page.locator(".checkpoint-badge", has_text=re.compile(rf"^{t(lang, 'today')}$"))
+    )
+    expect(links).to_have_count(1)
     expect(links).to_contain_text(getattr(entrance, f"name_{lang}"))
     check_page(visit, f"{shots}-2-checkpoints", axe=axe)
     links.click()

@@ -340,8 +340,8 @@ def test_a_registrations_page_runs_a_fixed_number_of_queries(
     # session, user, permissions (2), the edition (its time zone: events/admin_editions.py),
     # registration, its event, bookings, consents, check-ins+registration+checkpoint+session+users;
     # the audit trail (registration/history.py: the registration, its four history tables,
-    # the checkpoints' and the staff's names)
-    with django_assert_num_queries(17):
+    # the checkpoints' and the staff's names); the delegation's choices (the event's cities)
+    with django_assert_num_queries(18):
         response = organiser.get(url)
 
     [inline] = [f for f in response.context["inline_admin_formsets"] if f.formset.model is CheckIn]

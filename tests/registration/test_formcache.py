@@ -276,8 +276,9 @@ def test_a_post_after_max_age_renews_the_shared_form_for_the_next_posts(
     client.post(url("start"), {**valid_data(), "form_stamp": stamps[0]})  # the event and sessions read again
 
     # in a savepoint (2): the token and the address, the registration, the consents,
-    # the event's place, the welcome mail; the event as the previous POST renewed it
-    with django_assert_num_queries(7):
+    # the event's place, the welcome mail; the event as the previous POST renewed it; the
+    # audit trail's rows for the registration and its consents (registration/audit.py)
+    with django_assert_num_queries(9):
         response = client.post(url("start"), {**valid_data(email="ana@example.org"), "form_stamp": stamps[1]})
 
     assert response.status_code == 302
