@@ -223,7 +223,14 @@ def test_a_new_organiser_walks_the_back_office(new_page, world, tmp_path):
     partner_page = partner.page
     log_in(partner, "en", "partner-seoul", PARTNER_PASSWORD, "/en/admin/registration/registration/")
     expect(partner_page.locator("#result_list tbody tr")).to_have_count(20)
-    expect(partner_page.locator("select[name=action] option[value=write_to_these_people]")).to_have_count(0)
+    actions = partner_page.locator("select[name=action] option").evaluate_all("os => os.map(o => o.value)")
+    assert not [action for action in actions if action.startswith(("export", "print", "write"))]
+    partner_page.get_by_role("link", name="Anna Schmidt 1", exact=True).click()
+    expect(partner_page.locator(".audit-trail")).to_be_visible()  # she reads the registration and its trail
+    expect(partner_page.get_by_role("link", name="Personal data")).to_have_count(0)
+    expect(partner_page.get_by_role("link", name="Erase this person")).to_have_count(0)
+    expect(partner_page.locator("input[name=_save]")).to_have_count(0)
+    check_page(partner, "journey-en-8-partner-registration")
     partner.open("/en/admin/dashboard/")
     expect(partner_page.locator("figure.dashboard-chart svg[role=img]").first).to_be_visible()
     expect(partner_page.locator("a[href*='attendees.csv'], a[href*='attendees.xlsx']")).to_have_count(0)
