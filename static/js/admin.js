@@ -16,6 +16,20 @@
     });
   }
 
+  // Django's two-box selectors (a user's groups and permissions) name their
+  // search icons with aria-label on a bare <span>, which assistive technology
+  // may ignore (axe: aria-prohibited-attr): make each an image with that name.
+  // The selectors are built on the window's load event, so this runs after them.
+  function nameSelectorIcons() {
+    document.querySelectorAll("span.help-tooltip[aria-label]:not([role])").forEach(function (icon) {
+      icon.setAttribute("role", "img");
+    });
+  }
+
+  window.addEventListener("load", function () {
+    window.setTimeout(nameSelectorIcons, 0);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     translateBooleanIcons();
     // A tabular inline wider than the screen (a registration's consents and check-ins,

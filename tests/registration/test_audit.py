@@ -190,3 +190,16 @@ def test_the_admin_change_page_queries_do_not_grow_with_the_history(client, cloc
 
     assert len(history.changes_of(registration)) > 8
     assert queries() == few
+
+
+def test_the_audit_trail_scrolls_in_a_box_the_keyboard_reaches(client, clock, open_event):
+    """On a phone the trail's table scrolls sideways in its own box: the box takes
+    the keyboard's focus and is named by the trail's heading (axe:
+    scrollable-region-focusable)."""
+    organiser, _user = organiser_client(client)
+    registration = register_directly(open_event, name="Ana Lima")
+
+    page = organiser.get(reverse("admin:registration_registration_change", args=[registration.pk])).content.decode()
+
+    assert '<div class="audit-scroll" role="region" tabindex="0" aria-labelledby="audit-trail-title">' in page
+    assert '<h2 id="audit-trail-title">' in page

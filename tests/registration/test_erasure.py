@@ -106,6 +106,8 @@ def test_an_organiser_erases_a_person_from_the_admin(client, full_workshop):
     page = text(admin.get(reverse("admin:registration_registration_change", [person.pk])))
     assert "erased on request" in page
     assert "an organiser (orga)" in page
+    # The erasure's line says the values are gone, next to when they went.
+    assert "Personal data erased; the erased values are not kept." in page
 
 
 def test_a_person_erases_themselves_from_their_private_page(client, full_workshop):

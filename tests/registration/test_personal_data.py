@@ -3,6 +3,7 @@ page, from the admin (organisers: registration.export_person) and from the
 person's own private page."""
 
 import json
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -153,3 +154,16 @@ def test_an_unknown_secret_exports_nothing(client, person):
 
     assert response.status_code == 404
     assert b"ana@example.org" not in response.content
+
+
+def test_the_wide_tables_of_the_export_page_scroll_in_boxes_the_keyboard_reaches(client, person):
+    """Each table that may scroll sideways on a phone is in a box that takes the
+    keyboard's focus and is named by its section's heading."""
+    page = organiser(client).get(reverse("admin:registration_personal_data", args=[person.pk])).content.decode()
+
+    boxes = re.findall(r'<div class="table-responsive audit-scroll"[^>]*>', page)
+    assert boxes
+    for box in boxes:
+        assert 'role="region" tabindex="0" aria-labelledby="pd-' in box
+    for heading in re.findall(r'aria-labelledby="(pd-[a-z]+)"', "".join(boxes)):
+        assert f'<h2 id="{heading}">' in page
