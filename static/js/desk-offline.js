@@ -364,6 +364,11 @@
     if (this.sending || !queue.length) {
       return Promise.resolve();
     }
+    if (navigator.onLine === false) {
+      // The device itself has no network: try again later (and at once on "online").
+      this.retryLater();
+      return Promise.resolve();
+    }
     var offline = this;
     var batch = queue.slice(0, BATCH);
     var names = {};
