@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -110,6 +111,21 @@ class AuditMiddleware:
             return self.get_response(request)
         finally:
             _request.reset(token)
+
+
+def history_row_values(*, history_type: str) -> dict:
+    """The columns a historical row adds to the tracked model's, for a row
+    written without simple-history's signal (registration.checkin's one-statement
+    insert): the same values its post_save and `stamp` would give."""
+    actor = current()
+    return {
+        "history_date": timezone.now(),
+        "history_type": history_type,
+        "history_change_reason": None,
+        "history_user_id": actor.user.pk if actor.user is not None else None,
+        "history_actor": actor.kind,
+        "history_via": actor.via,
+    }
 
 
 def history_user(instance=None, request=None, **kwargs):
