@@ -332,10 +332,8 @@ def _insert(checkin: CheckIn) -> None:
     live admission. In autocommit (a desk's request) the single INSERT is its own
     transaction: no BEGIN, savepoint or COMMIT round trip; inside a transaction,
     a savepoint keeps the caller's transaction usable after the refusal. The
-    audit trail's row (registration.audit) is one more INSERT right after it,
-    in autocommit outside the check-in's own: a process killed in between
-    leaves a check-in without its history row, never the other way round (the
-    row itself says who checked in, when and where)."""
+    audit trail's row (registration.audit) goes with it: in the same statement
+    on PostgreSQL (_insert_with_history), by simple-history's post_save elsewhere."""
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
         save = _insert_with_history
