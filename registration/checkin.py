@@ -347,39 +347,9 @@ def _insert(checkin: CheckIn) -> None:
 
 
 def _insert_with_history(checkin: CheckIn) -> None:
-    """On PostgreSQL, the check-in and its audit-trail row in ONE statement (a
-    data-modifying WITH): one round trip for the desk's busiest write, and the
-    history row can no longer be missing. The same row as simple-history's
-    post_save would write (audit.history_row_values)."""
-    history = CheckIn.history.model
-    fields = [f for f in CheckIn._meta.concrete_fields if not f.primary_key]
-    connection = transaction.get_connection()
-    values = [f.get_db_prep_save(f.pre_save(checkin, add=True), connection) for f in fields]
-    extra = audit.history_row_values(history_type="+")
-    columns, selected, params = [], [], []
-    for field in history._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(connection.ops.quote_name(field.column))
-        if field.attname in extra:
-            selected.append("%s")
-            params.append(extra[field.attname])
-        else:  # a copy of the check-in's column (its id among them)
-            CheckIn._meta.get_field(field.name)  # a column the check-in has (FieldDoesNotExist if not)
-            selected.append(f"ins.{connection.ops.quote_name(field.column)}")
-    table = connection.ops.quote_name(CheckIn._meta.db_table)
-    # Only the models' own table and column names are put in the text; every value is a parameter.
-    sql = (
-        f"WITH ins AS (INSERT INTO {table} ({', '.join(connection.ops.quote_name(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING *) "
-        f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} ({', '.join(columns)}) "
-        f"SELECT {', '.join(selected)} FROM ins RETURNING {connection.ops.quote_name('id')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, *params])
-        checkin.pk = cursor.fetchone()[0]
-    checkin._state.adding = False
-    checkin._state.db = connection.alias
+    """On PostgreSQL, the check-in and its audit-trail row in one statement
+    (audit.insert_with_history): one round trip for the desk's busiest write."""
+    audit.insert_with_history(checkin)
 
 
 def undo(*, checkin: CheckIn, user=None, now: datetime | None = None) -> CheckIn:

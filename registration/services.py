@@ -217,7 +217,20 @@ def _fill_in(registration: Registration, person: dict, *, email: str, event: Eve
             setattr(registration, name, person[name])
     registration.email = email
     registration.status = _initial_status(event, registration.category, approved=approved)
-    registration.save()
+    if registration._state.adding:
+        registration.fold_search_text()
+        _insert(registration)
+    else:
+        registration.save()
+
+
+def _insert(row) -> None:
+    """A new registration or booking, with its audit-trail row: in one statement on
+    PostgreSQL (audit.insert_with_history), by simple-history's post_save elsewhere."""
+    if transaction.get_connection().vendor == "postgresql":
+        audit.insert_with_history(row)
+    else:
+        row.save(force_insert=True)
 
 
 def _welcomed(registration: Registration, email: str, sessions: list[Session], bookings: dict[int, Booking]) -> Outcome:
@@ -492,7 +505,8 @@ def _book(registration: Registration, session: Session, now: datetime, *, new: b
     status = BookingStatus.CONFIRMED if has_seat else BookingStatus.WAITLISTED
     defaults = {"status": status, "created_at": now, "waitlisted_at": None if has_seat else now}
     if new:
-        booking = Booking.objects.create(registration=registration, session=session, **defaults)
+        booking = Booking(registration=registration, session=session, **defaults)
+        _insert(booking)
     else:
         booking, created = Booking.objects.get_or_create(registration=registration, session=session, defaults=defaults)
         if not created:
