@@ -133,6 +133,18 @@ def test_a_used_link_does_not_work_again(client, organiser):
     assert User.objects.get(username="partner-berlin").check_password(PARTNER_PASSWORD)
 
 
+def test_a_weak_password_is_refused_next_to_its_field(client, organiser):
+    give(client)
+    path = link_path(client)
+    client.logout()
+
+    response = set_password(client, path, password="12345678")
+
+    assert response.status_code == 200
+    assert "This password is entirely numeric." in error_next_to(response, "new_password2")
+    assert not User.objects.get(username="partner-berlin").has_usable_password()
+
+
 def test_viewers_and_desk_staff_cannot_use_the_page(client):
     viewer = in_group("viewer", roles.VIEWERS)
     desk = in_group("desk", roles.DESK_STAFF, is_staff=False)
