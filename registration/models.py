@@ -139,6 +139,7 @@ class Registration(models.Model):
             ("export_person", _("Can export everything stored about one person")),
             ("erase_person", _("Can erase a person's data on their request")),
             ("print_badges", _("Can print the badges of selected registrations in the admin")),
+            ("manage_viewers", _("Can give partners viewer accounts and withdraw them")),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -26,9 +26,11 @@ ORGANISER_APPS = ("events", "registration")
 DASHBOARD_PERMISSION = "registration.view_dashboard"  # the organisers' dashboard (viewers too)
 EXPORT_PERMISSION = "registration.export_registrations"  # attendee lists as CSV / Excel (personal data)
 BADGE_PERMISSION = "registration.print_badges"  # badges of many attendees from the admin
+VIEWER_ACCOUNTS_PERMISSION = "registration.manage_viewers"  # partners' viewer accounts (registration/partners/)
 ORGANISER_ONLY_PERMISSIONS: tuple[str, ...] = (
     EXPORT_PERMISSION,
     BADGE_PERMISSION,
+    VIEWER_ACCOUNTS_PERMISSION,
     "registration.export_person",  # everything about one person (an access request)
     "registration.erase_person",  # erasing one person on their request
 )

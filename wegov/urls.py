@@ -24,6 +24,8 @@ urlpatterns += i18n_patterns(
     # Two-factor log-in for staff (twofactor/), also before the admin's catch-all.
     path("admin/two-factor/", include("twofactor.urls")),
     path("admin/delegations/", include("registration.delegations.urls")),
+    # Partners' viewer accounts, given by organisers, and the partner's set-password page.
+    path("admin/accounts/", include("registration.partners.urls")),
     path("admin/", admin.site.urls),
     path("register/", include("registration.urls")),
     path("desk/", include("registration.desk.urls")),

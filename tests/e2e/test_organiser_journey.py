@@ -2,9 +2,9 @@
 
 A new organiser imports a delegation of 20 people from an Excel file (after a
 file with one bad line is refused whole), writes to one workshop's attendees
-and each gets the mail in their own language, an administrator gives a partner
-a viewer account in the admin's Users pages (organisers do not manage
-accounts: docs/roles.md) and the partner reads but exports nothing, the
+and each gets the mail in their own language, gives a partner a viewer account
+(the partner sets a password through the link the organiser passes on, in
+another browser) and the partner reads but exports nothing, the
 organiser changes a registration and reads who did it in its audit trail,
 downloads one person's data and erases them, and reads the dashboard's charts
 on the phone. A shorter Korean pass: the import's preview and the dashboard.
@@ -29,8 +29,7 @@ from tests.factories import EventFactory, ParticipatingCityFactory, WorkshopFact
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "organiser-journey-2010"
-ADMIN_PASSWORD = "administrator-journey-2010"
-PARTNER_PASSWORD = "partner-viewer-2010-long"
+PARTNER_PASSWORD = "Han-river-bridges-2010"
 PHONE_WIDTH = 390
 HEADER = "name email organisation job_title country city phone language category needs sessions".split()
 WORKSHOP = "workshop-1"
@@ -102,7 +101,6 @@ def world(settings):
     users = get_user_model().objects
     organiser = users.create_user("new-organiser", password=PASSWORD, is_staff=True)
     organiser.groups.add(roles.ensure_groups()[roles.ORGANISERS])
-    users.create_superuser("administrator", password=ADMIN_PASSWORD)
     return {"event": event, "workshop": workshop, "city": city}
 
 
@@ -195,32 +193,36 @@ def test_a_new_organiser_walks_the_back_office(new_page, world, tmp_path):
     assert {p.language for p in bookers} == {"ko", "en"}
     assert not OutgoingMail.objects.filter(kind=MailKind.MAILING).exclude(status="sent").exists()
 
-    # 3. An administrator gives a partner a viewer account in the Users pages.
-    admin_visit = new_page("en")
-    admin_page = admin_visit.page
-    log_in(admin_visit, "en", "administrator", ADMIN_PASSWORD, "/en/admin/auth/user/add/")
-    admin_page.locator("#id_username").fill("partner-seoul")
-    usable = admin_page.locator("input[name=usable_password][value=true]")
-    if usable.count():
-        usable.check()
-    admin_page.locator("#id_password1").fill(PARTNER_PASSWORD)
-    admin_page.locator("#id_password2").fill(PARTNER_PASSWORD)
-    expect(admin_page.locator("#id_username")).to_have_value("partner-seoul")
-    admin_page.locator("input[name=_save]").click()
-    expect(admin_page).to_have_url(re.compile(r"/en/admin/auth/user/\d+/change/$"))
-    admin_page.locator("#id_is_staff").check()
-    admin_page.locator("#id_groups_from").select_option(label=roles.VIEWERS)
-    admin_page.locator("#id_groups_add").click()
-    check_page(admin_visit, "journey-en-7-viewer-account")
-    admin_page.locator("input[name=_save]").click()
-    expect(admin_page.locator(".messagelist")).to_be_visible()
+    # 3. The organiser gives a partner a viewer account; the partner sets a password
+    # through the link, in another browser, and logs in.
+    visit.open("/en/admin/")
+    page.get_by_role("link", name="Partners' viewer accounts").click()
+    expect(page).to_have_url(re.compile(r"/en/admin/accounts/viewers/$"))
+    page.locator("#id_username").fill("partner-seoul")
+    page.locator("#id_name").fill("Seoul partner (Digital Policy Division)")
+    page.get_by_role("button", name="Give the account").click()
+    expect(page.locator("#set-password-link")).to_be_visible()
+    link = page.locator("#set-password-link").input_value()
+    check_page(visit, "journey-en-7-viewer-account")
     partner_user = get_user_model().objects.get(username="partner-seoul")
     assert partner_user.is_staff
     assert not partner_user.is_superuser
+    assert not partner_user.has_usable_password()
     assert list(partner_user.groups.values_list("name", flat=True)) == [roles.VIEWERS]
+    visit.open("/en/admin/accounts/viewers/")
+    expect(page.locator("#set-password-link")).to_have_count(0)  # shown once
 
     partner = new_page("en")
     partner_page = partner.page
+    partner_page.goto(link)
+    expect(partner_page.locator("#content-main")).to_contain_text("Your user name is partner-seoul")
+    partner_page.locator("#id_new_password1").fill(PARTNER_PASSWORD)
+    partner_page.locator("#id_new_password2").fill(PARTNER_PASSWORD)
+    check_page(partner, "journey-en-7-partner-sets-password")
+    partner_page.get_by_role("button", name="Set my password").click()
+    expect(partner_page.locator("#content-main")).to_contain_text("Your password is set")
+    partner_page.goto(link)
+    expect(partner_page.locator("#content-main")).to_contain_text("This link does not work")  # once
     log_in(partner, "en", "partner-seoul", PARTNER_PASSWORD, "/en/admin/registration/registration/")
     expect(partner_page.locator("#result_list tbody tr")).to_have_count(20)
     actions = partner_page.locator("select[name=action] option").evaluate_all("os => os.map(o => o.value)")

@@ -297,7 +297,15 @@ class Redirect:
         assert response["Location"].startswith(self.to), url
 
 
-REFUSALS = (AdminLogin, DeskLogin, Forbidden, ForbiddenJson)
+@dataclass(frozen=True)
+class NotFound:
+    """Not there for this user (an account the viewer-accounts pages do not touch)."""
+
+    def check(self, response, url):
+        assert response.status_code == 404, url
+
+
+REFUSALS = (AdminLogin, DeskLogin, Forbidden, ForbiddenJson, NotFound)
 
 
 def check(outcome, response, url: str, who: str) -> None:
@@ -318,6 +326,7 @@ class Case:
     outcomes: dict  # role -> outcome
     method: str = "GET"
     data: Callable | None = None  # world -> JSON body
+    form: Callable | None = None  # world -> a form's fields, sent as a browser does
     # rows written by a role allowed in: world -> count (more after the request)
     count: Callable | None = None
 
@@ -382,6 +391,15 @@ def person_page(page: str):
 def private_page(page: str):
     """The person's own private pages (the link in their e-mails)."""
     return lambda w: f"/{LANG}/register/manage/{w.registration.manage_secret}/{page}"
+
+
+def active_viewers(world):
+    return User.objects.filter(groups__name=roles.VIEWERS, is_active=True).count()
+
+
+def viewer_account(page: str):
+    """The world's viewer: the only account the viewer-accounts pages may act on."""
+    return lambda w: f"/{LANG}/admin/accounts/viewers/{w.users['viewer'].pk}/{page}"
 
 
 def queued_scan(world) -> dict:
@@ -499,6 +517,49 @@ PAGES = [
         method="POST",
         count=mails,
     ),
+    # Partners' viewer accounts: organisers give and withdraw them; the partner's
+    # set-password page is open (the link is the key; a bad one says so).
+    Case(
+        "viewer accounts",
+        at("admin/accounts/viewers/"),
+        organisers_only(Page("admin/partners/viewers.html", ">viewer<")),
+    ),
+    Case(
+        "viewer accounts: give",
+        at("admin/accounts/viewers/"),
+        organisers_only(Redirect(f"/{LANG}/admin/accounts/viewers/")),
+        method="POST",
+        form=lambda w: {"username": "partner-new", "name": "Partner", "is_superuser": "on"},
+        count=active_viewers,
+    ),
+    Case(
+        "viewer accounts: withdraw asks first",
+        viewer_account("withdraw/"),
+        organisers_only(Page("admin/partners/withdraw.html", "viewer")),
+    ),
+    Case(
+        "viewer accounts: withdraw",
+        viewer_account("withdraw/"),
+        organisers_only(Redirect(f"/{LANG}/admin/accounts/viewers/")),
+        method="POST",
+        count=lambda world: -active_viewers(world),
+    ),
+    Case(
+        "viewer accounts: someone else's",
+        lambda w: f"/{LANG}/admin/accounts/viewers/{w.users['organiser'].pk}/withdraw/",
+        organisers_only(NotFound()),
+        method="POST",
+    ),
+    Case(
+        "set password: a bad link",
+        at("admin/accounts/set-password/MQ/set-password/"),
+        everyone(Page("admin/partners/set_password.html", "이 링크는 작동하지 않습니다")),
+    ),
+    Case(
+        "set password: done",
+        at("admin/accounts/set-password/done/"),
+        everyone(Page("admin/partners/set_password_done.html")),
+    ),
     # Public pages: the archive of past editions, the rooms' occupancy, the quorum board.
     Case("archive", at("archive/"), everyone(Page("events/archive.html", "WeGO 2008"))),
     Case("archive: an edition", at("archive/wego-2008/"), everyone(Page("events/archive_edition.html", "WeGO 2008"))),
@@ -528,6 +589,8 @@ def test_page(world, case):
         if case.data:
             body = json.dumps(case.data(world))
             response, changed = request(client, case.method, url, body, content_type="application/json")
+        elif case.form:
+            response, changed = request(client, case.method, url, case.form(world))
         else:
             response, changed = request(client, case.method, url)
 
