@@ -113,18 +113,20 @@ class AuditMiddleware:
             _request.reset(token)
 
 
-def insert_with_history(instance: models.Model) -> None:
-    """INSERT a new row of a tracked model and its historical row ("+") in ONE
+def insert_with_history(*instances: models.Model) -> None:
+    """INSERT new rows of one tracked model and their historical rows ("+") in ONE
     statement (PostgreSQL's data-modifying WITH): one round trip instead of two,
-    and the history row can never be missing. The same values simple-history's
+    and a history row can never be missing. The same values simple-history's
     post_save and `stamp` would write (history_row_values). No save() signal is
-    sent: only simple-history listens to these models' saves."""
-    model = type(instance)
+    sent: only simple-history listens to these models' saves. The new keys are
+    given to the instances in the order of the rows, as bulk_create does (the
+    sequence numbers them in that order)."""
+    model = type(instances[0])
     history = model.history.model
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    values = [f.get_db_prep_save(f.pre_save(instance, add=True), connection) for f in fields]
+    values = [f.get_db_prep_save(f.pre_save(row, add=True), connection) for row in instances for f in fields]
     extra = history_row_values(history_type="+")
     columns, selected, params = [], [], []
     for field in history._meta.concrete_fields:
@@ -137,18 +139,22 @@ def insert_with_history(instance: models.Model) -> None:
         else:  # a copy of the new row's column (its id among them)
             selected.append(f"ins.{quote(model._meta.get_field(field.name).column)}")
     pk = model._meta.pk
+    one_row = f"({', '.join(['%s'] * len(fields))})"
     # Only the models' own table and column names are put in the text; every value is a parameter.
     sql = (
         f"WITH ins AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING *) "
+        f"VALUES {', '.join([one_row] * len(instances))} RETURNING *) "
         f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "
-        f"SELECT {', '.join(selected)} FROM ins RETURNING {quote(history._meta.get_field(pk.name).column)}"
+        f"SELECT {', '.join(selected)} FROM ins ORDER BY ins.{quote(pk.column)} "
+        f"RETURNING {quote(history._meta.get_field(pk.name).column)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, *params])
-        setattr(instance, pk.attname, cursor.fetchone()[0])
-    instance._state.adding = False
-    instance._state.db = connection.alias
+        keys = sorted(row[0] for row in cursor.fetchall())
+    for instance, key in zip(instances, keys, strict=True):
+        setattr(instance, pk.attname, key)
+        instance._state.adding = False
+        instance._state.db = connection.alias
 
 
 def history_row_values(*, history_type: str) -> dict:

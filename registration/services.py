@@ -652,29 +652,31 @@ def _record_consents(
                 given_by=given_by,
             )
         )
-    consents = Consent.objects.bulk_create(
-        [
-            *sensitive,
-            Consent(
-                registration=registration,
-                kind=ConsentKind.PRIVACY,
-                text_version=PRIVACY_TEXT_VERSION,
-                granted=True,
-                given_at=now,
-                language=language,
-                via=via,
-                given_by=given_by,
-            ),
-            Consent(
-                registration=registration,
-                kind=ConsentKind.NEWS,
-                text_version=NEWS_TEXT_VERSION,
-                granted=bool(news_consent),
-                given_at=now,
-                language=language,
-                via=via,
-                given_by=given_by,
-            ),
-        ]
-    )
-    audit.record_created(Consent, consents)  # bulk_create sends no save() signal
+    consents = [
+        *sensitive,
+        Consent(
+            registration=registration,
+            kind=ConsentKind.PRIVACY,
+            text_version=PRIVACY_TEXT_VERSION,
+            granted=True,
+            given_at=now,
+            language=language,
+            via=via,
+            given_by=given_by,
+        ),
+        Consent(
+            registration=registration,
+            kind=ConsentKind.NEWS,
+            text_version=NEWS_TEXT_VERSION,
+            granted=bool(news_consent),
+            given_at=now,
+            language=language,
+            via=via,
+            given_by=given_by,
+        ),
+    ]
+    if transaction.get_connection().vendor == "postgresql":
+        audit.insert_with_history(*consents)  # with their history rows, in one statement
+    else:
+        Consent.objects.bulk_create(consents)
+        audit.record_created(Consent, consents)  # bulk_create sends no save() signal

@@ -278,9 +278,9 @@ def test_a_post_after_max_age_renews_the_shared_form_for_the_next_posts(
 
     # in a savepoint (2): the token and the address, the registration, the consents,
     # the event's place, the welcome mail; the event as the previous POST renewed it; the
-    # audit trail's rows for the registration (in its own INSERT on PostgreSQL) and its
-    # consents (registration/audit.py)
-    with django_assert_num_queries(8 if connection.vendor == "postgresql" else 9):
+    # audit trail's rows for the registration and its consents (in their own INSERTs on
+    # PostgreSQL, registration/audit.py)
+    with django_assert_num_queries(7 if connection.vendor == "postgresql" else 9):
         response = client.post(url("start"), {**valid_data(email="ana@example.org"), "form_stamp": stamps[1]})
 
     assert response.status_code == 302
