@@ -113,6 +113,20 @@ class AuditMiddleware:
             _request.reset(token)
 
 
+def insert_recorded(*rows: models.Model) -> None:
+    """INSERT new rows of one tracked model with their audit-trail rows: in one
+    statement on PostgreSQL (insert_with_history); elsewhere the row's own
+    INSERT (simple-history's post_save writes its history), or for several rows
+    one bulk INSERT and one for their history."""
+    if connections[router.db_for_write(type(rows[0]))].vendor == "postgresql":
+        insert_with_history(*rows)
+    elif len(rows) == 1:
+        rows[0].save(force_insert=True)
+    else:
+        type(rows[0]).objects.bulk_create(rows)
+        record_created(type(rows[0]), rows)
+
+
 def insert_with_history(*instances: models.Model) -> None:
     """INSERT new rows of one tracked model and their historical rows ("+") in ONE
     statement (PostgreSQL's data-modifying WITH): one round trip instead of two,

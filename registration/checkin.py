@@ -332,24 +332,13 @@ def _insert(checkin: CheckIn) -> None:
     live admission. In autocommit (a desk's request) the single INSERT is its own
     transaction: no BEGIN, savepoint or COMMIT round trip; inside a transaction,
     a savepoint keeps the caller's transaction usable after the refusal. The
-    audit trail's row (registration.audit) goes with it: in the same statement
-    on PostgreSQL (_insert_with_history), by simple-history's post_save elsewhere."""
-    connection = transaction.get_connection()
-    if connection.vendor == "postgresql":
-        save = _insert_with_history
-    else:
-        save = lambda row: row.save(force_insert=True)  # noqa: E731
-    if connection.in_atomic_block:
+    audit trail's row goes with it (audit.insert_recorded: in the same statement
+    on PostgreSQL)."""
+    if transaction.get_connection().in_atomic_block:
         with transaction.atomic():
-            save(checkin)
+            audit.insert_recorded(checkin)
     else:
-        save(checkin)
-
-
-def _insert_with_history(checkin: CheckIn) -> None:
-    """On PostgreSQL, the check-in and its audit-trail row in one statement
-    (audit.insert_with_history): one round trip for the desk's busiest write."""
-    audit.insert_with_history(checkin)
+        audit.insert_recorded(checkin)
 
 
 def undo(*, checkin: CheckIn, user=None, now: datetime | None = None) -> CheckIn:

@@ -219,18 +219,9 @@ def _fill_in(registration: Registration, person: dict, *, email: str, event: Eve
     registration.status = _initial_status(event, registration.category, approved=approved)
     if registration._state.adding:
         registration.fold_search_text()
-        _insert(registration)
+        audit.insert_recorded(registration)
     else:
         registration.save()
-
-
-def _insert(row) -> None:
-    """A new registration or booking, with its audit-trail row: in one statement on
-    PostgreSQL (audit.insert_with_history), by simple-history's post_save elsewhere."""
-    if transaction.get_connection().vendor == "postgresql":
-        audit.insert_with_history(row)
-    else:
-        row.save(force_insert=True)
 
 
 def _welcomed(registration: Registration, email: str, sessions: list[Session], bookings: dict[int, Booking]) -> Outcome:
@@ -506,7 +497,7 @@ def _book(registration: Registration, session: Session, now: datetime, *, new: b
     defaults = {"status": status, "created_at": now, "waitlisted_at": None if has_seat else now}
     if new:
         booking = Booking(registration=registration, session=session, **defaults)
-        _insert(booking)
+        audit.insert_recorded(booking)
     else:
         booking, created = Booking.objects.get_or_create(registration=registration, session=session, defaults=defaults)
         if not created:
@@ -675,8 +666,4 @@ def _record_consents(
             given_by=given_by,
         ),
     ]
-    if transaction.get_connection().vendor == "postgresql":
-        audit.insert_with_history(*consents)  # with their history rows, in one statement
-    else:
-        Consent.objects.bulk_create(consents)
-        audit.record_created(Consent, consents)  # bulk_create sends no save() signal
+    audit.insert_recorded(*consents)  # with their history rows
